@@ -1,0 +1,41 @@
+-- One row per raw row that staging quarantined: its table, key, the rule it broke and its
+-- raw values as JSON (personal data already hashed or masked).
+
+with
+
+{% for table in shop_tables() %}
+{{ table }}_quarantined as (
+    select
+        '{{ table }}' as source_table,
+        checked.dq_row_key as row_key,
+        checked.dq_rule as rule,
+        checked.dq_raw_values as raw_values
+    from {{ ref('base_shop__' ~ table) }} as checked
+    where checked.dq_rule is not null
+),
+{% endfor %}
+
+unioned as (
+{% for table in shop_tables() %}
+    select * from {{ table }}_quarantined
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}
+),
+
+final as (
+    select
+        -- Exact duplicate raw rows are indistinguishable, so the id numbers the rows of a
+        -- table in content order instead of hashing them.
+        {{ dbt.concat(["unioned.source_table", "'#'", dbt.cast(
+            "row_number() over (partition by unioned.source_table"
+            ~ " order by unioned.row_key, unioned.rule, unioned.raw_values)",
+            dbt.type_string()
+        )]) }} as quarantined_row_id,
+        unioned.source_table,
+        unioned.row_key,
+        unioned.rule,
+        unioned.raw_values
+    from unioned
+)
+
+select * from final

@@ -1,0 +1,71 @@
+-- Every raw funnel event, typed, with the data-quality rule it breaks (null when clean).
+
+with
+
+source as (
+    select * from {{ source('shop', 'events') }}
+),
+
+session_keys as (
+    {{ dq_parent_keys(ref('base_shop__sessions'), 'session_id') }}
+),
+
+product_keys as (
+    {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
+),
+
+typed as (
+    select
+        {{ clean_text('source.event_id') }} as event_id,
+        {{ clean_text('source.session_id') }} as session_id,
+        {{ shop_timestamp('source.occurred_at') }} as occurred_at,
+        source.occurred_at as occurred_at_raw,
+        lower({{ clean_text('source.event_type') }}) as event_type,
+        {{ clean_text('source.page') }} as page,
+        {{ clean_text('source.product_id') }} as product_id,
+        source.dwell_ms,
+        {{ row_to_json('source') }} as dq_raw_values
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        {{ dq_first_broken_rule([
+            ('missing_key', 'typed.event_id is null or typed.session_id is null'),
+            ('duplicate_key', dq_is_duplicate(['typed.event_id'], 'typed.dq_raw_values')),
+            ('unparseable_timestamp',
+                is_unparseable('typed.occurred_at_raw', 'typed.occurred_at')
+                ~ ' or typed.occurred_at is null'),
+            ('future_timestamp', 'typed.occurred_at > ' ~ dq_reference_time()),
+            ('negative_amount', 'typed.dwell_ms < 0'),
+            ('invalid_value',
+                "typed.event_type is null or typed.event_type not in ('impression', 'click',"
+                ~ " 'page_view', 'product_view', 'add_to_cart', 'checkout', 'payment')"),
+            ('orphan_reference', 'session_keys.session_id is null'
+                ~ ' or (typed.product_id is not null and product_keys.product_id is null)'),
+            ('parent_quarantined', 'not session_keys.is_kept or not product_keys.is_kept'),
+        ]) }} as dq_rule
+    from typed
+    left join session_keys
+        on typed.session_id = session_keys.session_id
+    left join product_keys
+        on typed.product_id = product_keys.product_id
+),
+
+final as (
+    select
+        event_id,
+        session_id,
+        occurred_at,
+        event_type,
+        page,
+        product_id,
+        dwell_ms,
+        dq_rule,
+        {{ dq_row_key(['event_id']) }} as dq_row_key,
+        dq_raw_values
+    from checked
+)
+
+select * from final

@@ -1,0 +1,91 @@
+-- Every raw order row, typed, with the data-quality rule it breaks (null when clean).
+-- An order needs a known customer; its session is a soft reference (a shop may have no
+-- traffic data, and marketplace orders have no tracked session).
+
+with
+
+source as (
+    select * from {{ source('shop', 'orders') }}
+),
+
+customer_keys as (
+    {{ dq_parent_keys(ref('base_shop__customers'), 'customer_id') }}
+),
+
+typed as (
+    select
+        {{ clean_text('source.order_id') }} as order_id,
+        {{ clean_text('source.customer_id') }} as customer_id,
+        {{ clean_text('source.session_id') }} as session_id,
+        {{ shop_timestamp('source.ordered_at') }} as ordered_at,
+        {{ shop_timestamp('source.paid_at') }} as paid_at,
+        {{ shop_timestamp('source.shipped_at') }} as shipped_at,
+        {{ shop_timestamp('source.delivered_at') }} as delivered_at,
+        source.ordered_at as ordered_at_raw,
+        source.paid_at as paid_at_raw,
+        source.shipped_at as shipped_at_raw,
+        source.delivered_at as delivered_at_raw,
+        lower({{ clean_text('source.status') }}) as status,
+        coalesce(lower({{ clean_text('source.platform') }}), 'unknown') as platform,
+        {{ clean_text('source.coupon_code') }} as coupon_code,
+        cast(coalesce(source.discount_amount, 0) as decimal(18, 2)) as discount_amount_cny,
+        cast(coalesce(source.shipping_fee, 0) as decimal(18, 2)) as shipping_fee_cny,
+        {{ row_to_json('source') }} as dq_raw_values
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        {{ dq_first_broken_rule([
+            ('missing_key', 'typed.order_id is null or typed.customer_id is null'),
+            ('duplicate_key', dq_is_duplicate(['typed.order_id'], 'typed.dq_raw_values')),
+            ('unparseable_timestamp',
+                is_unparseable('typed.ordered_at_raw', 'typed.ordered_at')
+                ~ ' or ' ~ is_unparseable('typed.paid_at_raw', 'typed.paid_at')
+                ~ ' or ' ~ is_unparseable('typed.shipped_at_raw', 'typed.shipped_at')
+                ~ ' or ' ~ is_unparseable('typed.delivered_at_raw', 'typed.delivered_at')
+                ~ ' or typed.ordered_at is null'),
+            ('future_timestamp',
+                'greatest(typed.ordered_at, coalesce(typed.paid_at, typed.ordered_at),'
+                ~ ' coalesce(typed.shipped_at, typed.ordered_at),'
+                ~ ' coalesce(typed.delivered_at, typed.ordered_at)) > ' ~ dq_reference_time()),
+            ('negative_amount', 'typed.discount_amount_cny < 0 or typed.shipping_fee_cny < 0'),
+            ('invalid_value',
+                "typed.status is null or typed.status not in"
+                ~ " ('created', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded')"
+                ~ " or (typed.status in ('paid', 'shipped', 'delivered', 'refunded')"
+                ~ " and typed.paid_at is null)"),
+            ('orphan_reference', 'customer_keys.customer_id is null'),
+            ('parent_quarantined', 'not customer_keys.is_kept'),
+        ]) }} as dq_rule
+    from typed
+    left join customer_keys
+        on typed.customer_id = customer_keys.customer_id
+),
+
+final as (
+    select
+        order_id,
+        customer_id,
+        session_id,
+        ordered_at,
+        paid_at,
+        shipped_at,
+        delivered_at,
+        status,
+        -- Paid = money was received and the order was not cancelled before payment; refunded
+        -- orders stay paid (their refunds reduce net revenue). See DECISIONLOG.md.
+        paid_at is not null
+        and coalesce(status in ('paid', 'shipped', 'delivered', 'refunded'), false) as is_paid,
+        platform,
+        coupon_code,
+        discount_amount_cny,
+        shipping_fee_cny,
+        dq_rule,
+        {{ dq_row_key(['order_id']) }} as dq_row_key,
+        dq_raw_values
+    from checked
+)
+
+select * from final

@@ -1,0 +1,87 @@
+-- Every raw session row, typed, with the data-quality rule it breaks (null when clean).
+
+with
+
+source as (
+    select * from {{ source('shop', 'sessions') }}
+),
+
+channels as (
+    select * from {{ ref('channels') }}
+),
+
+customer_keys as (
+    {{ dq_parent_keys(ref('base_shop__customers'), 'customer_id') }}
+),
+
+campaign_keys as (
+    {{ dq_parent_keys(ref('base_shop__campaigns'), 'campaign_id') }}
+),
+
+typed as (
+    select
+        {{ clean_text('source.session_id') }} as session_id,
+        {{ clean_text('source.visitor_id') }} as visitor_id,
+        {{ clean_text('source.customer_id') }} as customer_id,
+        {{ shop_timestamp('source.started_at') }} as started_at,
+        source.started_at as started_at_raw,
+        lower({{ clean_text('source.channel') }}) as channel,
+        {{ clean_text('source.source') }} as traffic_source,
+        {{ clean_text('source.medium') }} as traffic_medium,
+        {{ clean_text('source.campaign_id') }} as campaign_id,
+        coalesce(lower({{ clean_text('source.device') }}), 'unknown') as device,
+        coalesce({{ clean_text('source.landing_page') }}, '(none)') as landing_page,
+        source.page_load_ms,
+        source.is_bot as is_bot_flagged,
+        {{ row_to_json('source') }} as dq_raw_values
+    from source
+),
+
+checked as (
+    select
+        typed.*,
+        {{ dq_first_broken_rule([
+            ('missing_key',
+                'typed.session_id is null or typed.visitor_id is null or typed.channel is null'),
+            ('duplicate_key', dq_is_duplicate(['typed.session_id'], 'typed.dq_raw_values')),
+            ('unparseable_timestamp',
+                is_unparseable('typed.started_at_raw', 'typed.started_at')
+                ~ ' or typed.started_at is null'),
+            ('future_timestamp', 'typed.started_at > ' ~ dq_reference_time()),
+            ('negative_amount', 'typed.page_load_ms < 0'),
+            ('unknown_channel', 'channels.channel is null'),
+            ('orphan_reference',
+                '(typed.customer_id is not null and customer_keys.customer_id is null)'
+                ~ ' or (typed.campaign_id is not null and campaign_keys.campaign_id is null)'),
+            ('parent_quarantined', 'not customer_keys.is_kept or not campaign_keys.is_kept'),
+        ]) }} as dq_rule
+    from typed
+    left join channels
+        on typed.channel = channels.channel
+    left join customer_keys
+        on typed.customer_id = customer_keys.customer_id
+    left join campaign_keys
+        on typed.campaign_id = campaign_keys.campaign_id
+),
+
+final as (
+    select
+        session_id,
+        visitor_id,
+        customer_id,
+        started_at,
+        channel,
+        traffic_source,
+        traffic_medium,
+        campaign_id,
+        device,
+        landing_page,
+        page_load_ms,
+        is_bot_flagged,
+        dq_rule,
+        {{ dq_row_key(['session_id']) }} as dq_row_key,
+        dq_raw_values
+    from checked
+)
+
+select * from final

@@ -1,0 +1,19 @@
+-- Clean inventory snapshots: the rows of base_shop__inventory_snapshots that broke no data-quality rule.
+
+with
+
+checked as (
+    select * from {{ ref('base_shop__inventory_snapshots') }}
+),
+
+final as (
+    select
+        snapshot_date,
+        product_id,
+        on_hand_qty,
+        safety_stock_qty
+    from checked
+    where checked.dq_rule is null
+)
+
+select * from final

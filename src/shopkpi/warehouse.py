@@ -1,0 +1,29 @@
+"""Opening the warehouse's DuckDB file the same way dbt does."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("warehouse/shopkpi.duckdb")
+
+# Kept in step with profiles.yml: the report site's DuckDB 1.4 driver must be able to open
+# every file the warehouse writes (see DECISIONLOG.md "DuckDB version").
+CONNECT_CONFIG: dict[str, str] = {}
+
+
+def database_path(path: Path | str | None = None) -> Path:
+    """The warehouse file: the argument, else $SHOPKPI_DB, else warehouse/shopkpi.duckdb."""
+    if path is not None:
+        return Path(path)
+    return Path(os.environ.get("SHOPKPI_DB", DEFAULT_DB))
+
+
+def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating folders as needed) the warehouse file."""
+    db = database_path(path)
+    if not read_only:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(db), read_only=read_only, config=dict(CONNECT_CONFIG))

@@ -57,3 +57,8 @@
 {% macro spark__shop_now() -%}
     from_utc_timestamp(current_timestamp(), '{{ var("shop_timezone") }}')
 {%- endmacro %}
+
+{#- Fractional days between two timestamps (minute precision); null if either is null. -#}
+{% macro days_between(start_timestamp, end_timestamp) -%}
+    ({{ dbt.datediff(start_timestamp, end_timestamp, 'minute') }} / 1440.0)
+{%- endmacro %}

@@ -108,7 +108,9 @@ shares as (
             0
         ) as order_share,
         coalesce(
-            {{ safe_divide('lines_ranked.line_amount_cny', 'lines_ranked.product_line_amount_cny') }},
+            {{ safe_divide(
+                'lines_ranked.line_amount_cny', 'lines_ranked.product_line_amount_cny'
+            ) }},
             0
         ) as product_share,
         coalesce(product_refunds.refund_cny, 0) as product_refund_cny,
@@ -140,31 +142,31 @@ allocated as (
         case
             when provisional.line_rank_from_last = 1
                 then provisional.order_discount_cny - coalesce(sum(
-                    case
-                        when provisional.line_rank_from_last > 1
-                            then provisional.order_discount_provisional_cny
-                    end
-                ) over (partition by provisional.order_id), 0)
+                        case
+                            when provisional.line_rank_from_last > 1
+                                then provisional.order_discount_provisional_cny
+                        end
+                    ) over (partition by provisional.order_id), 0)
             else provisional.order_discount_provisional_cny
         end as order_discount_allocated_cny,
         case
             when provisional.line_rank_from_last = 1
                 then provisional.order_refund_cny - coalesce(sum(
-                    case
-                        when provisional.line_rank_from_last > 1
-                            then provisional.order_refund_provisional_cny
-                    end
-                ) over (partition by provisional.order_id), 0)
+                        case
+                            when provisional.line_rank_from_last > 1
+                                then provisional.order_refund_provisional_cny
+                        end
+                    ) over (partition by provisional.order_id), 0)
             else provisional.order_refund_provisional_cny
         end as order_refund_allocated_cny,
         case
             when provisional.product_line_rank_from_last = 1
                 then provisional.product_refund_cny - coalesce(sum(
-                    case
-                        when provisional.product_line_rank_from_last > 1
-                            then provisional.product_refund_provisional_cny
-                    end
-                ) over (partition by provisional.order_id, provisional.product_id), 0)
+                        case
+                            when provisional.product_line_rank_from_last > 1
+                                then provisional.product_refund_provisional_cny
+                        end
+                    ) over (partition by provisional.order_id, provisional.product_id), 0)
             else provisional.product_refund_provisional_cny
         end as product_refund_allocated_cny
     from provisional

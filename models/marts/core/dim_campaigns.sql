@@ -27,12 +27,10 @@ final as (
         cast(campaigns.burst_starts_at as date) as burst_start_date,
         cast(campaigns.tail_starts_at as date) as tail_start_date,
         cast(campaigns.ends_at as date) as end_date,
-        {{ dbt.datediff('campaigns.warmup_starts_at', 'campaigns.burst_starts_at', 'hour') }} / 24.0
+        {{ days_between('campaigns.warmup_starts_at', 'campaigns.burst_starts_at') }}
             as warmup_days,
-        {{ dbt.datediff('campaigns.burst_starts_at', 'campaigns.tail_starts_at', 'hour') }} / 24.0
-            as burst_days,
-        {{ dbt.datediff('campaigns.tail_starts_at', 'campaigns.ends_at', 'hour') }} / 24.0
-            as tail_days,
+        {{ days_between('campaigns.burst_starts_at', 'campaigns.tail_starts_at') }} as burst_days,
+        {{ days_between('campaigns.tail_starts_at', 'campaigns.ends_at') }} as tail_days,
         campaigns.budget_cny
     from campaigns
     left join channels

@@ -14,8 +14,9 @@ final as (
         products.category,
         products.list_price_cny,
         products.unit_cost_cny,
-        {{ safe_divide('products.list_price_cny - products.unit_cost_cny', 'products.list_price_cny') }}
-            as list_margin_rate,
+        {{ safe_divide(
+            'products.list_price_cny - products.unit_cost_cny', 'products.list_price_cny'
+        ) }} as list_margin_rate,
         products.launched_at,
         cast(products.launched_at as date) as launched_date
     from products

@@ -78,16 +78,16 @@ sequenced as (
         case
             when orders_joined.is_paid
                 then row_number() over (
-                    partition by orders_joined.customer_id, orders_joined.is_paid
-                    order by orders_joined.paid_at, orders_joined.order_id
-                )
+                        partition by orders_joined.customer_id, orders_joined.is_paid
+                        order by orders_joined.paid_at, orders_joined.order_id
+                    )
         end as paid_order_number,
         case
             when orders_joined.is_paid
                 then lag(orders_joined.paid_at) over (
-                    partition by orders_joined.customer_id, orders_joined.is_paid
-                    order by orders_joined.paid_at, orders_joined.order_id
-                )
+                        partition by orders_joined.customer_id, orders_joined.is_paid
+                        order by orders_joined.paid_at, orders_joined.order_id
+                    )
         end as previous_paid_at
     from orders_joined
 ),
@@ -128,8 +128,7 @@ final as (
             as gross_margin_cny,
         sequenced.shipping_fee_cny,
         sequenced.shipping_cost_cny,
-        {{ dbt.datediff('sequenced.paid_at', 'sequenced.delivered_at', 'minute') }} / 1440.0
-            as fulfilment_days
+        {{ days_between('sequenced.paid_at', 'sequenced.delivered_at') }} as fulfilment_days
     from sequenced
 )
 

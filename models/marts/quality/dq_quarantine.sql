@@ -4,22 +4,22 @@
 with
 
 {% for table in shop_tables() %}
-{{ table }}_quarantined as (
-    select
-        '{{ table }}' as source_table,
-        checked.dq_row_key as row_key,
-        checked.dq_rule as rule,
-        checked.dq_raw_values as raw_values
-    from {{ ref('base_shop__' ~ table) }} as checked
-    where checked.dq_rule is not null
-),
+    {{ table }}_quarantined as (
+        select
+            '{{ table }}' as source_table,
+            base_rows.dq_row_key as row_key,
+            base_rows.dq_rule,
+            base_rows.dq_raw_values as raw_values
+        from {{ ref('base_shop__' ~ table) }} as base_rows
+        where base_rows.dq_rule is not null
+    ),
 {% endfor %}
 
 unioned as (
-{% for table in shop_tables() %}
-    select * from {{ table }}_quarantined
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+    {% for table in shop_tables() %}
+        select * from {{ table }}_quarantined
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 final as (
@@ -28,12 +28,12 @@ final as (
         -- table in content order instead of hashing them.
         {{ dbt.concat(["unioned.source_table", "'#'", dbt.cast(
             "row_number() over (partition by unioned.source_table"
-            ~ " order by unioned.row_key, unioned.rule, unioned.raw_values)",
+            ~ " order by unioned.row_key, unioned.dq_rule, unioned.raw_values)",
             dbt.type_string()
         )]) }} as quarantined_row_id,
         unioned.source_table,
         unioned.row_key,
-        unioned.rule,
+        unioned.dq_rule,
         unioned.raw_values
     from unioned
 )

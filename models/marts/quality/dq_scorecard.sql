@@ -9,43 +9,45 @@ rules as (
 ),
 
 {% for table in shop_tables() %}
-{{ table }}_counts as (
-    select
-        '{{ table }}' as source_table,
-        checked.dq_rule as rule,
-        count(*) as row_count
-    from {{ ref('base_shop__' ~ table) }} as checked
-    group by checked.dq_rule
-),
+    {{ table }}_counts as (
+        select
+            '{{ table }}' as source_table,
+            base_rows.dq_rule,
+            count(*) as row_count
+        from {{ ref('base_shop__' ~ table) }} as base_rows
+        group by base_rows.dq_rule
+    ),
 {% endfor %}
 
 counts as (
-{% for table in shop_tables() %}
-    select * from {{ table }}_counts
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+    {% for table in shop_tables() %}
+        select * from {{ table }}_counts
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 table_totals as (
     select
         counts.source_table,
         sum(counts.row_count) as rows_received,
-        sum(case when counts.rule is null then counts.row_count else 0 end) as rows_kept
+        sum(case when counts.dq_rule is null then counts.row_count else 0 end) as rows_kept
     from counts
     group by counts.source_table
 ),
 
 tables as (
-{% for table in shop_tables() %}
-    select '{{ table }}' as source_table, {{ loop.index }} as table_order
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+    {% for table in shop_tables() %}
+        select
+            '{{ table }}' as source_table,
+            {{ loop.index }} as table_order
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 final as (
     select
         tables.source_table,
-        rules.rule,
+        rules.dq_rule,
         rules.priority as rule_priority,
         rules.description as rule_description,
         coalesce(table_totals.rows_received, 0) as rows_received,
@@ -64,7 +66,7 @@ final as (
     left join counts
         on
             tables.source_table = counts.source_table
-            and rules.rule = counts.rule
+            and rules.dq_rule = counts.dq_rule
 )
 
 select * from final

@@ -15,7 +15,7 @@ final as (
         clicks,
         spend_cny
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

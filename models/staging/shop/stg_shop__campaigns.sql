@@ -18,7 +18,7 @@ final as (
         ends_at,
         budget_cny
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

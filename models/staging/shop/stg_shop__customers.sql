@@ -21,7 +21,7 @@ final as (
         address_hash,
         member_tier
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

@@ -16,7 +16,7 @@ final as (
         product_id,
         dwell_ms
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

@@ -1,4 +1,4 @@
--- Clean inventory snapshots: the rows of base_shop__inventory_snapshots that broke no data-quality rule.
+-- Clean inventory snapshots: rows of base_shop__inventory_snapshots that broke no rule.
 
 with
 
@@ -13,7 +13,7 @@ final as (
         on_hand_qty,
         safety_stock_qty
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

@@ -1,4 +1,4 @@
--- Clean marketing budgets: the rows of base_shop__marketing_budgets that broke no data-quality rule.
+-- Clean marketing budgets: rows of base_shop__marketing_budgets that broke no rule.
 
 with
 
@@ -13,7 +13,7 @@ final as (
         budget_cny,
         is_core_channel
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

@@ -15,7 +15,7 @@ final as (
         unit_price_cny,
         discount_amount_cny
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

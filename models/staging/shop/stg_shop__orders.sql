@@ -22,7 +22,7 @@ final as (
         discount_amount_cny,
         shipping_fee_cny
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

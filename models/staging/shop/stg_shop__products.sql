@@ -16,7 +16,7 @@ final as (
         unit_cost_cny,
         launched_at
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

@@ -15,7 +15,7 @@ final as (
         refund_amount_cny,
         reason
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

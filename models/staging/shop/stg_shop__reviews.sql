@@ -14,7 +14,7 @@ final as (
         rating,
         reviewed_at
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

@@ -21,7 +21,7 @@ final as (
         page_load_ms,
         is_bot_flagged
     from checked
-    where checked.dq_rule is null
+    where dq_rule is null
 )
 
 select * from final

@@ -1,0 +1,77 @@
+# E-commerce operations KPI warehouse. `make help` lists the targets.
+#
+#   make run                          build the warehouse from the embedded demo data
+#   make run RAW_DATA_DIR=path/to/raw build it from your own contract files instead
+#   make test                         install everything and run every check
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export SHOPKPI_DB ?= warehouse/shopkpi.duckdb
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+RAW_DATA_DIR ?=
+SCALE ?= small
+SEED ?= 42
+DBT := $(BIN)/dbt
+DBT_FLAGS ?= --quiet --no-use-colors
+
+INSTALL_STAMP := $(VENV)/.installed
+
+.PHONY: help install run build load-raw seed generate-demo quality test test-python test-dbt \
+        lint format bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(INSTALL_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALL_STAMP) ## Create .venv and install the project with its tools
+
+run: $(INSTALL_STAMP) ## Build the warehouse: demo data, or RAW_DATA_DIR=<folder> for your own files
+ifeq ($(strip $(RAW_DATA_DIR)),)
+	$(DBT) build $(DBT_FLAGS)
+else
+	$(BIN)/shopkpi load-raw --dir "$(RAW_DATA_DIR)"
+	$(DBT) build $(DBT_FLAGS) --exclude path:seeds/demo
+endif
+	@echo "warehouse built: $(SHOPKPI_DB)"
+
+load-raw: $(INSTALL_STAMP) ## Load RAW_DATA_DIR into schema raw (no build)
+	$(BIN)/shopkpi load-raw --dir "$(RAW_DATA_DIR)"
+
+generate-demo: $(INSTALL_STAMP) ## Regenerate the embedded demo data under seeds/demo
+	$(BIN)/shopkpi generate --scale demo --seed 42 --format csv --out seeds/demo
+
+test: $(INSTALL_STAMP) lint test-dbt test-python ## Install and run every check: lint, dbt build + tests, pytest
+
+test-dbt: $(INSTALL_STAMP) ## dbt build (seeds, models, schema, unit and singular tests) on the demo data
+	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build $(DBT_FLAGS)
+
+test-python: $(INSTALL_STAMP) ## pytest: generator, loader, contract, dirty-data and file-based builds
+	$(BIN)/pytest -q || { status=$$?; [ $$status -eq 5 ] && echo "pytest: no tests collected"; exit $$status; }
+
+lint: $(INSTALL_STAMP) ## ruff (Python) and SQLFluff (SQL models, macros, tests)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
+
+format: $(INSTALL_STAMP) ## Apply ruff formatting and SQLFluff fixes
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff fix models tests/dbt analyses --processes 2
+
+bench: $(INSTALL_STAMP) ## Time generate, load and dbt build at SCALE (default small)
+	$(BIN)/python -m shopkpi.bench --scale $(SCALE) --seed $(SEED)
+
+clean: ## Remove build output (keeps .venv)
+	rm -rf target logs build warehouse

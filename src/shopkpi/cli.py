@@ -22,8 +22,13 @@ def _generate(args: argparse.Namespace) -> int:
     summary = generate(args.scale, args.seed, Path(args.out), args.format, args.dirty)
     elapsed = time.perf_counter() - started
     rows = summary.get("rows", summary)
-    print(json.dumps({"out": str(args.out), "seconds": round(elapsed, 2), "rows": rows},
-                     ensure_ascii=False, sort_keys=True))
+    print(
+        json.dumps(
+            {"out": str(args.out), "seconds": round(elapsed, 2), "rows": rows},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+    )
     return 0
 
 
@@ -49,14 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--out", required=True, help="output folder")
     gen.add_argument("--format", choices=("csv", "parquet"), default="csv")
-    gen.add_argument("--dirty", action="store_true",
-                     help="also inject each kind of bad row and write dirty_manifest.json")
+    gen.add_argument(
+        "--dirty",
+        action="store_true",
+        help="also inject each kind of bad row and write dirty_manifest.json",
+    )
     gen.set_defaults(func=_generate)
 
     load = sub.add_parser("load-raw", help="load a folder of contract files into schema raw")
     load.add_argument("--dir", required=True, help="folder with <table>.csv / .parquet files")
-    load.add_argument("--db", default=None,
-                      help="DuckDB file (default $SHOPKPI_DB or warehouse/shopkpi.duckdb)")
+    load.add_argument(
+        "--db", default=None, help="DuckDB file (default $SHOPKPI_DB or warehouse/shopkpi.duckdb)"
+    )
     load.set_defaults(func=_load_raw)
     return parser
 

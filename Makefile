@@ -39,11 +39,11 @@ install: $(INSTALL_STAMP) ## Create .venv and install the project with its tools
 
 run: $(INSTALL_STAMP) ## Build the warehouse: demo data, or RAW_DATA_DIR=<folder> for your own files
 ifeq ($(strip $(RAW_DATA_DIR)),)
-	$(DBT) build $(DBT_FLAGS)
+	$(DBT) seed $(DBT_FLAGS) --select path:seeds/demo
 else
 	$(BIN)/shopkpi load-raw --dir "$(RAW_DATA_DIR)"
-	$(DBT) build $(DBT_FLAGS) --exclude path:seeds/demo
 endif
+	$(DBT) build $(DBT_FLAGS) --exclude path:seeds/demo
 	@echo "warehouse built: $(SHOPKPI_DB)"
 
 load-raw: $(INSTALL_STAMP) ## Load RAW_DATA_DIR into schema raw (no build)
@@ -55,7 +55,9 @@ generate-demo: $(INSTALL_STAMP) ## Regenerate the embedded demo data under seeds
 test: $(INSTALL_STAMP) lint test-dbt test-python ## Install and run every check: lint, dbt build + tests, pytest
 
 test-dbt: $(INSTALL_STAMP) ## dbt build (seeds, models, schema, unit and singular tests) on the demo data
-	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build $(DBT_FLAGS)
+	rm -f build/test/demo.duckdb && mkdir -p build/test
+	SHOPKPI_DB=build/test/demo.duckdb $(DBT) seed $(DBT_FLAGS) --select path:seeds/demo
+	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build $(DBT_FLAGS) --exclude path:seeds/demo
 
 test-python: $(INSTALL_STAMP) ## pytest: generator, loader, contract, dirty-data and file-based builds
 	$(BIN)/pytest -q || { status=$$?; [ $$status -eq 5 ] && echo "pytest: no tests collected"; exit $$status; }

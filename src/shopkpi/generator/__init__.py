@@ -1,0 +1,65 @@
+"""Deterministic generator of a simulated shop's raw data, in the raw contract's tables.
+
+``generate(scale, seed, out_dir, fmt, dirty)`` writes one file per contract table. The same
+arguments always write byte-identical files. See ``simulate`` for how the shop behaves and
+``dirty`` for the bad rows ``dirty=True`` adds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from shopkpi.contract import TABLES
+from shopkpi.generator.catalog import SCALES
+from shopkpi.generator.dirty import dirty_rows, manifest
+from shopkpi.generator.simulate import ShopSimulation
+from shopkpi.generator.writer import TableWriter
+
+SAMPLE_ROWS = 12
+
+__all__ = ["generate", "SCALES"]
+
+
+def generate(scale: str, seed: int, out_dir: Path, fmt: str = "csv", dirty: bool = False) -> dict:
+    """Write every contract table for ``scale`` into ``out_dir``; return a summary."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
+    if fmt not in ("csv", "parquet"):
+        raise ValueError(f"unknown format {fmt!r}: use csv or parquet")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stale = out_dir / "dirty_manifest.json"
+    if stale.exists():
+        stale.unlink()
+    simulation = ShopSimulation(SCALES[scale], seed)
+    writers = {name: TableWriter(table, out_dir, fmt) for name, table in TABLES.items()}
+    samples: dict[str, list[tuple]] = {name: [] for name in TABLES}
+
+    def write(table: str, rows: list[tuple]) -> None:
+        if len(samples[table]) < SAMPLE_ROWS:
+            samples[table].extend(rows[: SAMPLE_ROWS - len(samples[table])])
+        writers[table].write(rows)
+
+    try:
+        for table, rows in simulation.static_rows().items():
+            write(table, rows)
+        for month in simulation.run():
+            for table in TABLES:
+                write(table, month.tables.get(table, []))
+        summary: dict = {"scale": scale, "seed": seed, "format": fmt}
+        if dirty:
+            injected = dirty_rows(samples, simulation.scale.start)
+            for table, pairs in injected.items():
+                writers[table].write([row for _, row in pairs])
+            report = manifest(injected, seed, scale)
+            stale.write_text(
+                json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                encoding="utf-8",
+            )
+            summary["manifest"] = report["injected"]
+    finally:
+        for writer in writers.values():
+            writer.close()
+    summary["rows"] = {name: writer.rows_written for name, writer in writers.items()}
+    return summary

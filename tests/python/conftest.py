@@ -84,3 +84,13 @@ def clean_warehouse(tmp_path_factory) -> Path:
     run_dbt(db, "seed", "--select", "path:seeds/demo")
     run_dbt(db, "build", "--exclude", "path:seeds/demo")
     return db
+
+
+@pytest.fixture(scope="session")
+def clean_demo(tmp_path_factory) -> Path:
+    """The demo shop exactly as `make generate-demo` writes it, in a scratch folder."""
+    from shopkpi.generator import generate
+
+    out = tmp_path_factory.mktemp("clean_demo")
+    generate("demo", 42, out, "csv")
+    return out

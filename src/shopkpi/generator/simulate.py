@@ -79,10 +79,29 @@ class MonthRows:
         self.tables.setdefault(table, []).append(row)
 
 
-def _weighted_choice(rng: np.random.Generator, pairs) -> str:
-    names = [p[0] for p in pairs]
-    weights = np.array([p[1] for p in pairs], dtype=float)
-    return names[int(rng.choice(len(names), p=weights / weights.sum()))]
+_CUMULATIVE: dict[tuple, tuple[list, np.ndarray]] = {}
+
+
+def _weighted_choice(rng: np.random.Generator, pairs: tuple) -> str:
+    """One name from (name, weight) pairs, drawn with a single uniform number."""
+    cached = _CUMULATIVE.get(pairs)
+    if cached is None:
+        weights = np.array([p[1] for p in pairs], dtype=float)
+        cached = ([p[0] for p in pairs], np.cumsum(weights / weights.sum()))
+        _CUMULATIVE[pairs] = cached
+    names, cumulative = cached
+    return names[min(int(np.searchsorted(cumulative, rng.random(), side="right")), len(names) - 1)]
+
+
+def _draw(rng: np.random.Generator, cumulative: np.ndarray, size: int | None = None):
+    """Index (or indices) drawn from a cumulative distribution."""
+    if size is None:
+        return min(
+            int(np.searchsorted(cumulative, rng.random(), side="right")), cumulative.size - 1
+        )
+    return np.minimum(
+        np.searchsorted(cumulative, rng.random(size), side="right"), cumulative.size - 1
+    )
 
 
 class ShopSimulation:
@@ -106,7 +125,12 @@ class ShopSimulation:
         self.campaigns = self._make_campaigns()
         self.lift = self._daily_lift()
         self._counters: dict[str, int] = {}
-        self._hour_p = np.array(catalog.HOUR_WEIGHTS) / sum(catalog.HOUR_WEIGHTS)
+        self._hour_cumulative = np.cumsum(
+            np.array(catalog.HOUR_WEIGHTS) / sum(catalog.HOUR_WEIGHTS)
+        )
+        popularity = np.array([p.popularity for p in self.products])
+        self._popularity_p = popularity / popularity.sum()
+        self._popularity_cumulative = np.cumsum(self._popularity_p)
 
     # ------------------------------------------------------------------ helpers
     def next_id(self, prefix: str, width: int | None = None) -> str:
@@ -323,7 +347,7 @@ class ShopSimulation:
         return self._place_cache
 
     def random_second(self, rng: np.random.Generator) -> int:
-        hour = int(rng.choice(24, p=self._hour_p))
+        hour = _draw(rng, self._hour_cumulative)
         return hour * 3600 + int(rng.integers(0, 3600))
 
     # ------------------------------------------------------------------ the run
@@ -481,10 +505,7 @@ class ShopSimulation:
     def _pick_lines(self, rng: np.random.Generator, day: int) -> list[tuple[int, int, int, int]]:
         """(product index, quantity, unit price cents, line discount cents) per line."""
         count = int(rng.choice([1, 2, 3], p=[0.62, 0.28, 0.10]))
-        popularity = np.array([p.popularity for p in self.products])
-        chosen = rng.choice(
-            len(self.products), size=count, replace=False, p=popularity / popularity.sum()
-        )
+        chosen = rng.choice(len(self.products), size=count, replace=False, p=self._popularity_p)
         burst = self._shop_phase(day) == "burst"
         lines = []
         for index in sorted(int(i) for i in chosen):
@@ -796,12 +817,8 @@ class ShopSimulation:
             self._event(
                 rows, session_id, day, t, "page_view", "/", None, self._page_view_dwell(rng, "/")
             )
-        popularity = np.array([p.popularity for p in self.products])
-        for index in rng.choice(
-            len(self.products),
-            size=int(rng.choice([1, 2], p=[0.6, 0.4])),
-            p=popularity / popularity.sum(),
-        ):
+        views = 1 if rng.random() < 0.6 else 2
+        for index in _draw(rng, self._popularity_cumulative, views):
             product_id = self.products[int(index)].product_id
             t += int(rng.integers(10, 90))
             self._event(

@@ -65,11 +65,13 @@ test-python: $(INSTALL_STAMP) ## pytest: generator, loader, contract, dirty-data
 lint: $(INSTALL_STAMP) ## ruff (Python) and SQLFluff (SQL models, macros, tests)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	mkdir -p build/lint
 	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
 
 format: $(INSTALL_STAMP) ## Apply ruff formatting and SQLFluff fixes
 	$(BIN)/ruff format src tests
 	$(BIN)/ruff check --fix src tests
+	mkdir -p build/lint
 	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff fix models tests/dbt analyses --processes 2
 
 bench: $(INSTALL_STAMP) ## Time generate, load and dbt build at SCALE (default small)

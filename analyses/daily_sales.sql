@@ -20,4 +20,4 @@ daily as (
 )
 
 select * from daily
-order by daily.paid_date
+order by paid_date

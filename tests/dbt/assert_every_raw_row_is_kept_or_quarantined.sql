@@ -4,16 +4,16 @@
 with
 
 {% for table in shop_tables() %}
-{{ table }}_counts as (
-    select
-        '{{ table }}' as source_table,
-        (select count(*) from {{ source('shop', table) }}) as raw_rows,
-        (select count(*) from {{ ref('stg_shop__' ~ table) }}) as kept_rows,
-        (
-            select count(*) from {{ ref('dq_quarantine') }} as quarantine
-            where quarantine.source_table = '{{ table }}'
-        ) as quarantined_rows
-),
+    {{ table }}_counts as (
+        select
+            '{{ table }}' as source_table,
+            (select count(*) from {{ source('shop', table) }}) as raw_rows,
+            (select count(*) from {{ ref('stg_shop__' ~ table) }}) as kept_rows,
+            (
+                select count(*) from {{ ref('dq_quarantine') }} as quarantine
+                where quarantine.source_table = '{{ table }}'
+            ) as quarantined_rows
+    ),
 {% endfor %}
 
 counts as (
@@ -25,4 +25,4 @@ counts as (
 
 select *
 from counts
-where counts.raw_rows <> counts.kept_rows + counts.quarantined_rows
+where raw_rows <> kept_rows + quarantined_rows

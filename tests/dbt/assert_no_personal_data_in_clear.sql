@@ -13,13 +13,13 @@ customers as (
 
 findings as (
     select
-        'dq_quarantine.raw_values' as location,
+        'dq_quarantine.raw_values' as found_in,
         quarantine.quarantined_row_id as row_id
     from quarantine
     where regexp_matches(quarantine.raw_values, '1[3-9][0-9]{9}')
     union all
     select
-        'dim_customers' as location,
+        'dim_customers' as found_in,
         customers.customer_id as row_id
     from customers
     where

@@ -57,7 +57,7 @@ test: $(INSTALL_STAMP) lint test-dbt test-python ## Install and run every check:
 test-dbt: $(INSTALL_STAMP) ## dbt build (seeds, models, schema, unit and singular tests) on the demo data
 	rm -f build/test/demo.duckdb && mkdir -p build/test
 	SHOPKPI_DB=build/test/demo.duckdb $(DBT) seed $(DBT_FLAGS) --select path:seeds/demo
-	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build $(DBT_FLAGS) --exclude path:seeds/demo
+	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build --no-use-colors --exclude path:seeds/demo
 
 test-python: $(INSTALL_STAMP) ## pytest: generator, loader, contract, dirty-data and file-based builds
 	$(BIN)/pytest -q || { status=$$?; [ $$status -eq 5 ] && echo "pytest: no tests collected"; exit $$status; }

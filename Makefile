@@ -38,6 +38,7 @@ $(INSTALL_STAMP): pyproject.toml
 install: $(INSTALL_STAMP) ## Create .venv and install the project with its tools
 
 run: $(INSTALL_STAMP) ## Build the warehouse: demo data, or RAW_DATA_DIR=<folder> for your own files
+	mkdir -p "$(dir $(SHOPKPI_DB))"
 ifeq ($(strip $(RAW_DATA_DIR)),)
 	$(DBT) seed $(DBT_FLAGS) --select path:seeds/demo
 else

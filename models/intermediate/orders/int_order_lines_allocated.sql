@@ -124,52 +124,22 @@ shares as (
         on lines_ranked.order_id = order_refunds.order_id
 ),
 
-provisional as (
-    select
-        shares.*,
-        cast(round(shares.order_discount_cny * shares.order_share, 2) as decimal(18, 2))
-            as order_discount_provisional_cny,
-        cast(round(shares.order_refund_cny * shares.order_share, 2) as decimal(18, 2))
-            as order_refund_provisional_cny,
-        cast(round(shares.product_refund_cny * shares.product_share, 2) as decimal(18, 2))
-            as product_refund_provisional_cny
-    from shares
-),
-
 allocated as (
     select
-        provisional.*,
-        case
-            when provisional.line_rank_from_last = 1
-                then provisional.order_discount_cny - coalesce(sum(
-                        case
-                            when provisional.line_rank_from_last > 1
-                                then provisional.order_discount_provisional_cny
-                        end
-                    ) over (partition by provisional.order_id), 0)
-            else provisional.order_discount_provisional_cny
-        end as order_discount_allocated_cny,
-        case
-            when provisional.line_rank_from_last = 1
-                then provisional.order_refund_cny - coalesce(sum(
-                        case
-                            when provisional.line_rank_from_last > 1
-                                then provisional.order_refund_provisional_cny
-                        end
-                    ) over (partition by provisional.order_id), 0)
-            else provisional.order_refund_provisional_cny
-        end as order_refund_allocated_cny,
-        case
-            when provisional.product_line_rank_from_last = 1
-                then provisional.product_refund_cny - coalesce(sum(
-                        case
-                            when provisional.product_line_rank_from_last > 1
-                                then provisional.product_refund_provisional_cny
-                        end
-                    ) over (partition by provisional.order_id, provisional.product_id), 0)
-            else provisional.product_refund_provisional_cny
-        end as product_refund_allocated_cny
-    from provisional
+        shares.*,
+        {{ allocate_pro_rata(
+            'shares.order_discount_cny', 'shares.order_share',
+            'shares.line_rank_from_last', 'shares.order_id'
+        ) }} as order_discount_allocated_cny,
+        {{ allocate_pro_rata(
+            'shares.order_refund_cny', 'shares.order_share',
+            'shares.line_rank_from_last', 'shares.order_id'
+        ) }} as order_refund_allocated_cny,
+        {{ allocate_pro_rata(
+            'shares.product_refund_cny', 'shares.product_share',
+            'shares.product_line_rank_from_last', 'shares.order_id, shares.product_id'
+        ) }} as product_refund_allocated_cny
+    from shares
 ),
 
 final as (

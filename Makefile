@@ -23,8 +23,8 @@ DBT_FLAGS ?= --quiet --no-use-colors
 
 INSTALL_STAMP := $(VENV)/.installed
 
-.PHONY: help install run build load-raw seed generate-demo quality test test-python test-dbt \
-        lint format bench clean
+.PHONY: help install run load-raw generate-demo test test-python test-dbt lint format docs \
+        bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -74,6 +74,11 @@ format: $(INSTALL_STAMP) ## Apply ruff formatting and SQLFluff fixes
 	$(BIN)/ruff check --fix src tests
 	mkdir -p build/lint
 	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff fix models tests/dbt analyses --processes 2
+
+docs: $(INSTALL_STAMP) ## Build dbt's documentation site into target/ (after make run)
+	mkdir -p "$(dir $(SHOPKPI_DB))"
+	$(DBT) docs generate $(DBT_FLAGS)
+	@echo "open target/index.html, or: $(DBT) docs serve --port 8080"
 
 bench: $(INSTALL_STAMP) ## Time generate, load and dbt build at SCALE (default small)
 	$(BIN)/python -m shopkpi.bench --scale $(SCALE) --seed $(SEED)

@@ -61,7 +61,8 @@ final as (
         spend_cny,
         dq_rule,
         {{ dq_row_key(['spend_date_raw', 'channel', 'campaign_id']) }} as dq_row_key,
-        dq_raw_values
+        -- Raw values are kept only for quarantined rows: clean rows live on in staging.
+        case when dq_rule is not null then dq_raw_values end as dq_raw_values
     from checked
 )
 

@@ -78,7 +78,8 @@ final as (
         member_tier,
         dq_rule,
         {{ dq_row_key(['customer_id']) }} as dq_row_key,
-        dq_raw_values
+        -- Raw values are kept only for quarantined rows: clean rows live on in staging.
+        case when dq_rule is not null then dq_raw_values end as dq_raw_values
     from checked
 )
 

@@ -50,7 +50,8 @@ final as (
         safety_stock_qty,
         dq_rule,
         {{ dq_row_key(['snapshot_date_raw', 'product_id']) }} as dq_row_key,
-        dq_raw_values
+        -- Raw values are kept only for quarantined rows: clean rows live on in staging.
+        case when dq_rule is not null then dq_raw_values end as dq_raw_values
     from checked
 )
 

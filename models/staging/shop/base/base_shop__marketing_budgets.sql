@@ -47,7 +47,8 @@ final as (
         is_core_channel,
         dq_rule,
         {{ dq_row_key(['budget_month_raw', 'channel']) }} as dq_row_key,
-        dq_raw_values
+        -- Raw values are kept only for quarantined rows: clean rows live on in staging.
+        case when dq_rule is not null then dq_raw_values end as dq_raw_values
     from checked
 )
 

@@ -59,7 +59,8 @@ final as (
         discount_amount_cny,
         dq_rule,
         {{ dq_row_key(['order_id', 'line_number']) }} as dq_row_key,
-        dq_raw_values
+        -- Raw values are kept only for quarantined rows: clean rows live on in staging.
+        case when dq_rule is not null then dq_raw_values end as dq_raw_values
     from checked
 )
 

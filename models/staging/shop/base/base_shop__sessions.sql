@@ -80,7 +80,8 @@ final as (
         is_bot_flagged,
         dq_rule,
         {{ dq_row_key(['session_id']) }} as dq_row_key,
-        dq_raw_values
+        -- Raw values are kept only for quarantined rows: clean rows live on in staging.
+        case when dq_rule is not null then dq_raw_values end as dq_raw_values
     from checked
 )
 

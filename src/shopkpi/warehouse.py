@@ -9,9 +9,10 @@ import duckdb
 
 DEFAULT_DB = Path("warehouse/shopkpi.duckdb")
 
-# Kept in step with profiles.yml: the report site's DuckDB 1.4 driver must be able to open
-# every file the warehouse writes (see DECISIONLOG.md "DuckDB version").
-CONNECT_CONFIG: dict[str, str] = {}
+# Kept in step with profiles.yml (config_options): the report site's DuckDB 1.4 driver must
+# be able to open every file the warehouse writes (see DECISIONLOG.md "DuckDB version").
+# The format is fixed when a file is created, so whoever creates it first must ask for it.
+CONNECT_CONFIG: dict[str, str] = {"storage_compatibility_version": "v1.0.0"}
 
 
 def database_path(path: Path | str | None = None) -> Path:

@@ -83,3 +83,24 @@ def test_build_from_header_only_traffic_tables(clean_demo, tmp_path):
     assert (sessions, tracked) == (0, 0)
     assert orders > 0
     assert Path(db).exists()
+
+
+def test_warehouse_files_use_a_storage_format_duckdb_1_4_reads(clean_warehouse, dirty_warehouse):
+    """dbt (profiles.yml) and load-raw (shopkpi.warehouse) both create v1.0.0-format files."""
+    for db in (clean_warehouse, dirty_warehouse):
+        version = query(
+            db,
+            "select tags['storage_version'] from duckdb_databases() "
+            "where database_name = current_database()",
+        )[0][0]
+        assert version in ("v0.10.2+", "v1.0.0+"), (db, version)
+
+
+def test_profile_and_loader_ask_for_the_same_storage_format():
+    import yaml
+
+    from shopkpi.warehouse import CONNECT_CONFIG
+
+    profile = yaml.safe_load((ROOT / "profiles.yml").read_text(encoding="utf-8"))
+    options = profile["shopkpi"]["outputs"]["duckdb"]["config_options"]
+    assert options == CONNECT_CONFIG

@@ -3,33 +3,44 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
+from collections import Counter, defaultdict
+from decimal import Decimal
 from pathlib import Path
 
-import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from shopkpi.cli import main
-from shopkpi.contract import RULES, TABLES
+from shopkpi.contract import BIGINT, BOOL, INT, MONEY, RULES, TABLES, TEXT
 from shopkpi.generator import generate
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds" / "demo"
+ARROW_TYPES = {
+    TEXT: pa.string(),
+    MONEY: pa.decimal128(18, 2),
+    INT: pa.int32(),
+    BIGINT: pa.int64(),
+    BOOL: pa.bool_(),
+}
 
 
-def _csv_views(folder: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    for name in TABLES:
-        con.execute(
-            f"create view {name} as select * from read_csv('{folder / name}.csv', header = true,"
-            " all_varchar = true)"
-        )
-    return con
+def _rows(folder: Path, table: str) -> list[dict[str, str]]:
+    with (folder / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
-def _one(con: duckdb.DuckDBPyConnection, sql: str):
-    return con.execute(sql).fetchone()[0]
+@pytest.fixture(scope="module")
+def shop(clean_demo) -> dict[str, list[dict[str, str]]]:
+    """Every table of the clean demo shop, as rows of text."""
+    return {name: _rows(clean_demo, name) for name in TABLES}
+
+
+def _paid(orders: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [o for o in orders if o["paid_at"]]
 
 
 def test_committed_demo_is_exactly_what_the_generator_writes(clean_demo):
@@ -41,158 +52,306 @@ def test_committed_demo_is_exactly_what_the_generator_writes(clean_demo):
     assert sorted(p.name for p in SEEDS.glob("*.csv")) == sorted(f"{n}.csv" for n in TABLES)
 
 
-def test_demo_csvs_stay_small_enough_to_seed_in_seconds():
-    total = sum(p.stat().st_size for p in SEEDS.glob("*.csv"))
-    assert total <= 15 * 2**20, f"demo seeds are {total / 2**20:.1f} MiB"
+def test_csv_is_byte_identical_for_a_seed_and_differs_across_seeds(clean_demo, tmp_path):
+    again, other = tmp_path / "again", tmp_path / "other"
+    generate("demo", 42, again, "csv")
+    generate("demo", 7, other, "csv")
+    for name in TABLES:
+        assert (again / f"{name}.csv").read_bytes() == (clean_demo / f"{name}.csv").read_bytes()
+    for name in ("customers", "orders", "sessions", "events"):
+        assert (other / f"{name}.csv").read_bytes() != (clean_demo / f"{name}.csv").read_bytes()
 
 
-def test_every_table_has_the_contract_header(clean_demo):
-    for name, table in TABLES.items():
-        with (clean_demo / f"{name}.csv").open(encoding="utf-8") as handle:
-            assert next(csv.reader(handle)) == table.column_names, name
-
-
-def test_parquet_is_byte_identical_for_a_seed_and_differs_across_seeds(tmp_path):
-    first, second, other = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+def test_parquet_is_byte_identical_typed_and_holds_the_csv_rows(clean_demo, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
     generate("demo", 42, first, "parquet")
     generate("demo", 42, second, "parquet")
-    generate("demo", 7, other, "parquet")
     for name, table in TABLES.items():
-        assert (first / f"{name}.parquet").read_bytes() == (second / f"{name}.parquet").read_bytes()
-        assert pq.read_schema(first / f"{name}.parquet").names == table.column_names
-    assert (first / "orders.parquet").read_bytes() != (other / "orders.parquet").read_bytes()
-    # CSV and parquet hold the same rows.
-    con = duckdb.connect()
-    parquet_orders = con.execute(
-        f"select count(*), sum(discount_amount) from read_parquet('{first}/orders.parquet')"
-    ).fetchone()
-    csv_orders = con.execute(
-        f"select count(*), sum(discount_amount) from read_csv('{SEEDS}/orders.csv')"
-    ).fetchone()
-    assert parquet_orders == csv_orders
+        data = (first / f"{name}.parquet").read_bytes()
+        assert data == (second / f"{name}.parquet").read_bytes(), name
+        schema = pq.read_schema(first / f"{name}.parquet")
+        assert schema.names == table.column_names, name
+        assert [f.type for f in schema] == [ARROW_TYPES[c.type] for c in table.columns], name
+    for name in ("orders", "order_items", "sessions", "ad_spend"):
+        parquet_rows = pq.read_table(first / f"{name}.parquet").to_pylist()
+        csv_rows = _rows(clean_demo, name)
+        assert len(parquet_rows) == len(csv_rows), name
+        for parquet_row, csv_row in zip(parquet_rows[:500], csv_rows[:500], strict=True):
+            for column in TABLES[name].columns:
+                value, text = parquet_row[column.name], csv_row[column.name]
+                if value is None:
+                    assert text == "", (name, column.name)
+                elif column.type == MONEY:
+                    assert value == Decimal(text), (name, column.name)
+                elif column.type == BOOL:
+                    assert text == ("true" if value else "false"), (name, column.name)
+                else:
+                    assert str(value) == text, (name, column.name)
 
 
-def test_clean_data_has_unique_keys_and_valid_references(clean_demo):
-    con = _csv_views(clean_demo)
+def test_every_table_has_the_contract_header_and_formats(clean_demo, shop):
     for name, table in TABLES.items():
-        keys = ", ".join(table.key)
-        duplicates = _one(
-            con,
-            f"select count(*) from (select {keys} from {name} group by all having count(*) > 1)",
-        )
-        assert duplicates == 0, name
+        with (clean_demo / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            assert next(csv.reader(handle)) == table.column_names, name
+        assert b"\r" not in (clean_demo / f"{name}.csv").read_bytes(), name
+        assert shop[name], f"{name} is empty"
+    for order in shop["orders"]:
+        for column in ("discount_amount", "shipping_fee"):
+            whole, cents = order[column].split(".")
+            assert whole.isdigit() and len(cents) == 2, order[column]
+        dt.datetime.fromisoformat(order["ordered_at"])
+        assert order["ordered_at"].endswith("+08:00")
+    assert {s["is_bot"] for s in shop["sessions"]} == {"true", "false", ""}
+    assert all(b["budget_month"].endswith("-01") for b in shop["marketing_budgets"])
+
+
+def test_clean_rows_are_sorted_with_unique_keys(shop):
+    for name, table in TABLES.items():
+        keys = [tuple(row[k] for k in table.key) for row in shop[name]]
+        assert len(set(keys)) == len(keys), f"duplicate keys in {name}"
+        assert keys == sorted(keys), f"{name} is not sorted by its key"
+
+
+def test_clean_references_are_valid(shop):
+    ids = {
+        "customers": {r["customer_id"] for r in shop["customers"]},
+        "products": {r["product_id"] for r in shop["products"]},
+        "orders": {r["order_id"] for r in shop["orders"]},
+        "sessions": {r["session_id"] for r in shop["sessions"]},
+        "campaigns": {r["campaign_id"] for r in shop["campaigns"]},
+    }
+    with (ROOT / "seeds" / "reference" / "channels.csv").open(encoding="utf-8") as handle:
+        channels = {row["channel"] for row in csv.DictReader(handle)}
     references = [
-        ("orders", "customer_id", "customers", "customer_id"),
-        ("order_items", "order_id", "orders", "order_id"),
-        ("order_items", "product_id", "products", "product_id"),
-        ("refunds", "order_id", "orders", "order_id"),
-        ("reviews", "order_id", "orders", "order_id"),
-        ("events", "session_id", "sessions", "session_id"),
-        ("sessions", "customer_id", "customers", "customer_id"),
-        ("sessions", "campaign_id", "campaigns", "campaign_id"),
-        ("orders", "session_id", "sessions", "session_id"),
-        ("ad_spend", "campaign_id", "campaigns", "campaign_id"),
-        ("inventory_snapshots", "product_id", "products", "product_id"),
+        ("orders", "customer_id", "customers"),
+        ("orders", "session_id", "sessions"),
+        ("order_items", "order_id", "orders"),
+        ("order_items", "product_id", "products"),
+        ("refunds", "order_id", "orders"),
+        ("refunds", "product_id", "products"),
+        ("reviews", "order_id", "orders"),
+        ("reviews", "product_id", "products"),
+        ("events", "session_id", "sessions"),
+        ("events", "product_id", "products"),
+        ("sessions", "customer_id", "customers"),
+        ("sessions", "campaign_id", "campaigns"),
+        ("ad_spend", "campaign_id", "campaigns"),
+        ("inventory_snapshots", "product_id", "products"),
     ]
-    for child, column, parent, key in references:
-        orphans = _one(
-            con,
-            f"select count(*) from {child} where {column} is not null and {column} not in "
-            f"(select {key} from {parent})",
+    for child, column, parent in references:
+        orphans = {r[column] for r in shop[child] if r[column]} - ids[parent]
+        assert not orphans, f"{child}.{column} -> {parent}: {sorted(orphans)[:3]}"
+    for name in ("sessions", "ad_spend", "marketing_budgets", "campaigns"):
+        assert {r["channel"] for r in shop[name]} <= channels, name
+
+
+def test_clean_values_are_in_range_and_in_the_period(shop):
+    money = [
+        ("orders", "discount_amount"),
+        ("orders", "shipping_fee"),
+        ("order_items", "unit_price"),
+        ("order_items", "discount_amount"),
+        ("refunds", "refund_amount"),
+        ("ad_spend", "spend"),
+        ("products", "unit_cost"),
+    ]
+    for table, column in money:
+        assert min(Decimal(r[column]) for r in shop[table]) >= 0, (table, column)
+    end = "2026-01-01"
+    stamps = [
+        ("orders", "ordered_at"),
+        ("orders", "paid_at"),
+        ("orders", "delivered_at"),
+        ("refunds", "refunded_at"),
+        ("reviews", "reviewed_at"),
+        ("events", "occurred_at"),
+        ("sessions", "started_at"),
+        ("customers", "registered_at"),
+    ]
+    for table, column in stamps:
+        assert max(r[column] for r in shop[table] if r[column]) < end, (table, column)
+    paid_by_order = {}
+    for item in shop["order_items"]:
+        line = int(item["quantity"]) * Decimal(item["unit_price"]) - Decimal(
+            item["discount_amount"]
         )
-        assert orphans == 0, f"{child}.{column} -> {parent}"
-    negatives = _one(
-        con,
-        "select count(*) from orders where discount_amount::decimal < 0 "
-        "or shipping_fee::decimal < 0",
-    )
-    assert negatives == 0
-    last = _one(con, "select max(ordered_at) from orders")
-    assert last < "2026-01-02"
+        paid_by_order[item["order_id"]] = paid_by_order.get(item["order_id"], 0) + line
+    refunded = Counter()
+    for refund in shop["refunds"]:
+        refunded[refund["order_id"]] += Decimal(refund["refund_amount"])
+    assert all(amount <= paid_by_order[order] for order, amount in refunded.items())
+    assert {int(r["rating"]) for r in shop["reviews"]} <= {1, 2, 3, 4, 5}
 
 
-def test_the_shop_looks_like_the_plans_describe(clean_demo):
-    con = _csv_views(clean_demo)
-    paid = "paid_at is not null"
-    repeat_share = _one(
-        con,
-        f"select avg((n >= 2)::int) from (select customer_id, count(*) as n from orders "
-        f"where {paid} group by 1)",
+def test_demo_volumes_and_size(shop):
+    total = sum(p.stat().st_size for p in SEEDS.glob("*.csv"))
+    assert total <= 15_000_000, f"demo seeds are {total / 1e6:.1f} MB"
+    assert 2_500 <= len(shop["customers"]) <= 3_600
+    assert 4_200 <= len(_paid(shop["orders"])) <= 6_000
+    assert 34_000 <= len(shop["sessions"]) <= 46_000
+    assert len(shop["events"]) / len(shop["sessions"]) <= 3.3
+
+
+def test_the_shop_looks_like_the_plans_describe(shop):
+    paid = _paid(shop["orders"])
+    per_customer = Counter(o["customer_id"] for o in paid)
+    repeat_share = sum(n >= 2 for n in per_customer.values()) / len(per_customer)
+    refund_rate = len({r["order_id"] for r in shop["refunds"]}) / len(paid)
+    years = [int(c["birth_year"]) for c in shop["customers"] if c["birth_year"]]
+    gen_z = sum(1995 <= y <= 2010 for y in years) / len(years)
+    ratings = [int(r["rating"]) for r in shop["reviews"]]
+    negative = sum(r <= 2 for r in ratings) / len(ratings)
+    conversion = sum(1 for o in paid if o["session_id"]) / len(shop["sessions"])
+    order_to_pay = len(paid) / len(shop["orders"])
+    snapshots = shop["inventory_snapshots"]
+    stock_out = sum(s["on_hand_qty"] == "0" for s in snapshots) / len(snapshots)
+    slow = sum(int(s["page_load_ms"]) > 3000 for s in shop["sessions"]) / len(shop["sessions"])
+    delivered = shop["orders"]
+    reviewed = len({r["order_id"] for r in shop["reviews"]}) / sum(
+        1 for o in delivered if o["delivered_at"]
     )
-    refund_rate = _one(
-        con,
-        f"select count(distinct order_id) / (select count(*) from orders where {paid}) "
-        "from refunds",
-    )
-    bot_share = _one(
-        con,
-        "with spans as (select session_id, count(*) as n, "
-        "epoch(max(occurred_at::timestamptz) - min(occurred_at::timestamptz)) as span "
-        "from events group by 1) "
-        "select avg((s.is_bot = 'true' or (s.is_bot is null and spans.n >= 5 "
-        "and spans.span <= 2))::int) from sessions as s left join spans using (session_id)",
-    )
-    gen_z = _one(con, "select avg((birth_year::int between 1995 and 2010)::int) from customers")
-    negative_reviews = _one(con, "select avg((rating::int <= 2)::int) from reviews")
-    conversion = _one(
-        con,
-        f"select (select count(*) from orders where session_id is not null and {paid}) "
-        "/ (select count(*) from sessions)",
-    )
-    order_to_pay = _one(con, f"select avg(({paid})::int) from orders")
-    stock_out = _one(con, "select avg((on_hand_qty::int = 0)::int) from inventory_snapshots")
-    slow = _one(con, "select avg((page_load_ms::int > 3000)::int) from sessions")
     assert 0.20 <= repeat_share <= 0.45, repeat_share
     assert 0.03 <= refund_rate <= 0.08, refund_rate
-    assert 0.02 <= bot_share <= 0.05, bot_share
     assert 0.35 <= gen_z <= 0.45, gen_z
-    assert 0.02 <= negative_reviews <= 0.05, negative_reviews
+    assert 0.02 <= negative <= 0.05, negative
     assert 0.02 <= conversion <= 0.07, conversion
     assert 0.85 <= order_to_pay <= 0.95, order_to_pay
     assert 0.005 <= stock_out <= 0.03, stock_out
     assert 0.05 <= slow <= 0.20, slow
+    assert 0.25 <= reviewed <= 0.35, reviewed
 
 
-def test_campaign_phases_lift_sales(clean_demo):
-    con = _csv_views(clean_demo)
-    burst, ordinary = con.execute(
-        "with daily as (select paid_at[1:10] as day, count(*) as n from orders "
-        "where paid_at is not null group by 1) "
-        "select avg(n) filter (where day between '2025-11-01' and '2025-11-11'), "
-        "avg(n) filter (where day between '2025-09-01' and '2025-09-30') from daily"
-    ).fetchone()
-    assert burst > 1.8 * ordinary
+def test_bots_are_a_few_percent_and_never_buy(shop):
+    events_by_session = defaultdict(list)
+    for event in shop["events"]:
+        events_by_session[event["session_id"]].append(event)
+
+    def bot_like(session) -> bool:
+        events = events_by_session[session["session_id"]]
+        times = [dt.datetime.fromisoformat(e["occurred_at"]) for e in events]
+        return len(events) >= 5 and (max(times) - min(times)).total_seconds() <= 2
+
+    bots = [
+        s for s in shop["sessions"] if s["is_bot"] == "true" or (s["is_bot"] == "" and bot_like(s))
+    ]
+    share = len(bots) / len(shop["sessions"])
+    assert 0.02 <= share <= 0.05, share
+    assert sum(s["is_bot"] == "" for s in bots) > 0, "some bots are not flagged"
+    buying = {o["session_id"] for o in shop["orders"] if o["session_id"]}
+    assert not buying & {s["session_id"] for s in bots}
 
 
-def test_paid_channels_have_different_returns_and_one_underperformer(clean_demo):
-    con = _csv_views(clean_demo)
-    roi = dict(
-        con.execute(
-            "with revenue as (select s.channel, sum(i.quantity::int * i.unit_price::decimal) as r "
-            "from orders as o join sessions as s using (session_id) "
-            "join order_items as i using (order_id) where o.paid_at is not null group by 1), "
-            "spend as (select channel, sum(spend::decimal) as c from ad_spend group by 1) "
-            "select channel, r / c from spend join revenue using (channel)"
-        ).fetchall()
-    )
-    assert len(roi) == 5
-    assert max(roi.values()) > 2 * min(roi.values())
-    assert min(roi.values()) < 2.5
+def test_sessions_follow_the_funnel(shop):
+    paid_channels = {"douyin_ads", "xiaohongshu_ads", "wechat_ads", "search_ads", "kol_live"}
+    channel = {s["session_id"]: s["channel"] for s in shop["sessions"]}
+    events_by_session = defaultdict(list)
+    for event in shop["events"]:
+        events_by_session[event["session_id"]].append(event["event_type"])
+    assert set(events_by_session) == set(channel), "every session has events"
+    for session_id, types in events_by_session.items():
+        if channel[session_id] in paid_channels:
+            assert types[:2] == ["impression", "click"], types
+        else:
+            assert "impression" not in types and "click" not in types
+    steps = Counter()
+    for types in events_by_session.values():
+        steps.update(set(types))
+    assert steps["product_view"] > steps["add_to_cart"] > steps["checkout"] > steps["payment"]
+    homepage = [int(e["dwell_ms"]) for e in shop["events"] if e["page"] == "/" and e["dwell_ms"]]
+    assert 40_000 <= sum(homepage) / len(homepage) <= 50_000
+
+
+def test_campaign_phases_and_weekends_lift_sales(shop):
+    daily = Counter(o["paid_at"][:10] for o in _paid(shop["orders"]))
+
+    def mean(first: str, last: str) -> float:
+        days = [d for d in daily if first <= d <= last]
+        return sum(daily[d] for d in days) / len(days)
+
+    assert mean("2025-11-01", "2025-11-11") > 1.8 * mean("2025-09-01", "2025-09-30")
+    assert mean("2025-06-01", "2025-06-18") > 1.8 * mean("2025-04-01", "2025-04-30")
+    weekend = [n for d, n in daily.items() if dt.date.fromisoformat(d).weekday() >= 5]
+    weekday = [n for d, n in daily.items() if dt.date.fromisoformat(d).weekday() < 5]
+    assert sum(weekend) / len(weekend) > sum(weekday) / len(weekday)
+
+
+def test_paid_channels_differ_in_roi_and_one_month_falls_under_the_pause_line(shop):
+    channel = {s["session_id"]: s["channel"] for s in shop["sessions"]}
+    order_channel = {
+        o["order_id"]: (channel[o["session_id"]], o["paid_at"][:7])
+        for o in _paid(shop["orders"])
+        if o["session_id"]
+    }
+    revenue: Counter = Counter()
+    for item in shop["order_items"]:
+        if item["order_id"] in order_channel:
+            amount = int(item["quantity"]) * Decimal(item["unit_price"])
+            revenue[order_channel[item["order_id"]]] += amount - Decimal(item["discount_amount"])
+    spend: Counter = Counter()
+    for row in shop["ad_spend"]:
+        spend[(row["channel"], row["spend_date"][:7])] += Decimal(row["spend"])
+    channels = sorted({c for c, _ in spend})
+    assert len(channels) == 5
+    roi = {
+        c: sum(v for (k, _), v in revenue.items() if k == c)
+        / sum(v for (k, _), v in spend.items() if k == c)
+        for c in channels
+    }
+    assert all(1.2 <= r <= 5.5 for r in roi.values()), roi
+    assert max(roi.values()) > Decimal("1.8") * min(roi.values()), roi
+    monthly = [revenue[key] / value for key, value in spend.items()]
+    assert min(monthly) < Decimal("1.5")
+
+
+def test_budgets_campaigns_and_spend_agree(shop):
+    spend: Counter = Counter()
+    for row in shop["ad_spend"]:
+        spend[(row["spend_date"][:7] + "-01", row["channel"])] += Decimal(row["spend"])
+        assert int(row["clicks"]) <= int(row["impressions"])
+    budgets = {(b["budget_month"], b["channel"]): b for b in shop["marketing_budgets"]}
+    assert set(budgets) == set(spend)
+    over = [k for k, v in spend.items() if v > Decimal("1.1") * Decimal(budgets[k]["budget"])]
+    assert over == [("2025-11-01", "douyin_ads")]
+    core = {b["channel"] for b in shop["marketing_budgets"] if b["is_core_channel"] == "true"}
+    assert core == {"douyin_ads", "search_ads"}
+    types = Counter(c["campaign_type"] for c in shop["campaigns"])
+    assert types["promotion"] >= 12 and types["live_stream"] >= 2 and types["social_fission"] >= 1
+    for campaign in shop["campaigns"]:
+        assert (
+            campaign["warmup_starts_at"]
+            < campaign["burst_starts_at"]
+            < campaign["tail_starts_at"]
+            < campaign["ends_at"]
+        )
 
 
 def test_dirty_adds_exactly_the_manifest_and_keeps_clean_rows(clean_demo, dirty_demo):
     dirty_dir, manifest = dirty_demo
+    text = (dirty_dir / "dirty_manifest.json").read_text(encoding="utf-8")
+    assert text == json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert manifest["seed"] == 42 and manifest["scale"] == "demo"
     assert set(manifest["injected"]) <= set(TABLES)
-    for name in TABLES:
+    for name, table in TABLES.items():
         clean = (clean_demo / f"{name}.csv").read_bytes()
         dirty = (dirty_dir / f"{name}.csv").read_bytes()
         assert dirty.startswith(clean), name
-        added = dirty[len(clean) :].decode("utf-8").splitlines()
-        expected = sum(manifest["injected"].get(name, {}).values())
-        assert len(added) == expected, name
+        added = list(
+            csv.DictReader(
+                dirty[len(clean) :].decode("utf-8").splitlines(), fieldnames=table.column_names
+            )
+        )
+        counts = manifest["injected"].get(name, {})
+        assert len(added) == sum(counts.values()) == len(manifest["rows"].get(name, [])), name
+        clean_keys = {tuple(r[k] for k in table.key) for r in _rows(clean_demo, name)}
+        for row, listed in zip(added, manifest["rows"].get(name, []), strict=True):
+            key = tuple(row[k] for k in table.key)
+            assert key == tuple(str(listed["key"][k] or "") for k in table.key), name
+            if listed["rule"] == "duplicate_key":
+                assert key in clean_keys, name
+            elif listed["rule"] != "missing_key":
+                assert key not in clean_keys, (name, key)
     every_rule = {rule for rules in manifest["injected"].values() for rule in rules}
     assert every_rule == set(RULES) - {"parent_quarantined"}
-    assert manifest["rows"]["orders"][0]["rule"] in RULES
 
 
 def test_cli_generate_writes_files_and_manifest(tmp_path, capsys):

@@ -44,9 +44,9 @@ def generate(scale: str, seed: int, out_dir: Path, fmt: str = "csv", dirty: bool
     try:
         for table, rows in simulation.static_rows().items():
             write(table, rows)
-        for month in simulation.run():
+        for day in simulation.run():
             for table in TABLES:
-                write(table, month.tables.get(table, []))
+                write(table, day.tables.get(table, []))
         summary: dict = {"scale": scale, "seed": seed, "format": fmt}
         if dirty:
             injected = dirty_rows(samples, simulation.scale.start)

@@ -20,18 +20,21 @@ class Scale:
     days: int
     # New buyers per day on an ordinary weekday (campaigns and weekends lift it).
     new_buyers_per_day: float
-    # Registered customers who never buy, as a share of buyers.
+    # Registered customers who never buy (leads), as a share of buyers.
     lead_share: float
-    # Customers registered before the period starts (a returning base), share of buyers.
-    existing_base_share: float
+    # Digits of customer and order ids, of session ids and of event ids.
     id_width: int
+    session_id_width: int
+    event_id_width: int
 
 
 SCALES: dict[str, Scale] = {
-    "demo": Scale("demo", dt.date(2025, 1, 1), 365, 4.3, 0.30, 0.20, 6),
-    "small": Scale("small", dt.date(2024, 1, 1), 731, 35.0, 0.30, 0.20, 7),
-    "medium": Scale("medium", dt.date(2024, 1, 1), 731, 700.0, 0.30, 0.20, 8),
-    "large": Scale("large", dt.date(2024, 1, 1), 731, 7000.0, 0.30, 0.20, 9),
+    # One calendar year: ~3,000 customers, ~5,000 paid orders, ~40,000 sessions.
+    "demo": Scale("demo", dt.date(2025, 1, 1), 365, 5.3, 0.12, 6, 5, 6),
+    # Two years from here on: ~50,000, ~1 million and ~10 million paid orders.
+    "small": Scale("small", dt.date(2024, 1, 1), 731, 25.0, 0.12, 7, 6, 7),
+    "medium": Scale("medium", dt.date(2024, 1, 1), 731, 470.0, 0.12, 8, 8, 9),
+    "large": Scale("large", dt.date(2024, 1, 1), 731, 4700.0, 0.12, 9, 9, 10),
 }
 
 
@@ -41,12 +44,14 @@ class Channel:
     source: str
     medium: str
     platform: str
-    # Share of sessions that end in a payment (a channel's own conversion rate).
+    # Share of (human) sessions that end in a payment: the channel's own conversion rate.
     conversion: float
+    # Basket size relative to the shop's average: how many lines its buyers put in an order.
+    basket: float = 1.0
     # Ad economics for paid channels: cost per click (CNY) and click-through rate.
     cpc: float = 0.0
     ctr: float = 0.0
-    # Ad clicks per tracked session (not every click lands as a tracked visit).
+    # Ad clicks per tracked session (not every paid click lands as a tracked visit).
     clicks_per_session: float = 1.0
 
     @property
@@ -54,24 +59,33 @@ class Channel:
         return self.cpc > 0
 
 
+WX = "wechat_mini_program"
+
 CHANNELS: dict[str, Channel] = {
     c.code: c
     for c in (
-        Channel("douyin_ads", "douyin", "cpc", "douyin", 0.034, 2.20, 0.028, 1.12),
-        Channel("xiaohongshu_ads", "xiaohongshu", "cpc", "xiaohongshu", 0.030, 2.60, 0.024, 1.10),
-        Channel("wechat_ads", "wechat", "cpc", "wechat_mini_program", 0.021, 3.60, 0.016, 1.15),
-        Channel("search_ads", "baidu", "cpc", "own_site", 0.041, 2.40, 0.035, 1.08),
-        Channel("kol_live", "douyin_live", "kol", "douyin", 0.036, 3.40, 0.040, 1.10),
-        Channel("organic_search", "baidu", "organic", "own_site", 0.038),
-        Channel("direct", "(direct)", "(none)", "own_site", 0.055),
-        Channel("natural_recommendation", "douyin", "recommendation", "douyin", 0.030),
-        Channel("wecom", "wecom", "private", "wechat_mini_program", 0.085),
-        Channel("community_group", "wechat_group", "private", "wechat_mini_program", 0.075),
-        Channel("mini_program", "wechat", "mini_program", "wechat_mini_program", 0.070),
-        Channel("official_account", "wechat", "article", "wechat_mini_program", 0.050),
-        Channel("social_fission", "wechat", "referral", "wechat_mini_program", 0.060),
+        # code, source, medium, platform, conversion, basket, CPC, CTR, clicks per session
+        Channel("douyin_ads", "douyin", "cpc", "douyin", 0.042, 0.95, 1.80, 0.028, 2.1),
+        Channel(
+            "xiaohongshu_ads", "xiaohongshu", "cpc", "xiaohongshu", 0.037, 1.15, 2.0, 0.024, 1.4
+        ),
+        Channel("wechat_ads", "wechat", "cpc", WX, 0.027, 0.95, 2.25, 0.016, 1.45),
+        Channel("search_ads", "baidu", "cpc", "own_site", 0.052, 1.0, 2.3, 0.035, 1.3),
+        Channel("kol_live", "douyin_live", "kol", "douyin", 0.046, 0.85, 2.45, 0.040, 1.55),
+        Channel("organic_search", "baidu", "organic", "own_site", 0.046),
+        Channel("direct", "(direct)", "(none)", "own_site", 0.066, 1.1),
+        Channel("natural_recommendation", "douyin", "recommendation", "douyin", 0.032, 0.9),
+        Channel("wecom", "wecom", "private", WX, 0.092, 1.2),
+        Channel("community_group", "wechat_group", "private", WX, 0.082, 0.85),
+        Channel("mini_program", "wechat", "mini_program", WX, 0.078, 1.1),
+        Channel("official_account", "wechat", "article", WX, 0.056),
+        Channel("social_fission", "wechat", "referral", WX, 0.062, 0.8),
     )
 }
+
+# A month each year in which a paid channel's clicks cost more (a bidding war on its
+# auction), pushing its ROI under the 1.5 "pause channel" line.
+EXPENSIVE_MONTH = ("wechat_ads", 9, 1.75)
 
 PAID_CHANNELS = tuple(code for code, c in CHANNELS.items() if c.is_paid)
 PRIVATE_CHANNELS = ("wecom", "community_group", "mini_program", "official_account")
@@ -79,19 +93,19 @@ ORGANIC_CHANNELS = ("organic_search", "direct", "natural_recommendation")
 
 # Channel of a customer's first tracked order (acquisition mix).
 FIRST_ORDER_CHANNEL_WEIGHTS: dict[str, float] = {
-    "douyin_ads": 0.19,
-    "xiaohongshu_ads": 0.12,
-    "wechat_ads": 0.07,
-    "search_ads": 0.10,
-    "kol_live": 0.08,
-    "organic_search": 0.10,
-    "direct": 0.06,
-    "natural_recommendation": 0.08,
-    "social_fission": 0.07,
+    "douyin_ads": 0.15,
+    "xiaohongshu_ads": 0.10,
+    "wechat_ads": 0.06,
+    "search_ads": 0.08,
+    "kol_live": 0.06,
+    "organic_search": 0.14,
+    "direct": 0.08,
+    "natural_recommendation": 0.11,
+    "social_fission": 0.08,
     "wecom": 0.03,
     "community_group": 0.03,
     "mini_program": 0.05,
-    "official_account": 0.02,
+    "official_account": 0.03,
 }
 # Channel of repeat tracked orders: loyal customers come back through the private domain.
 REPEAT_ORDER_CHANNEL_WEIGHTS: dict[str, float] = {
@@ -110,8 +124,8 @@ REPEAT_ORDER_CHANNEL_WEIGHTS: dict[str, float] = {
     "social_fission": 0.03,
 }
 # Share of orders placed in a tracked session (the rest are marketplace orders on Tmall/JD).
-TRACKED_SHARE_FIRST = 0.48
-TRACKED_SHARE_REPEAT = 0.52
+TRACKED_SHARE_FIRST = 0.40
+TRACKED_SHARE_REPEAT = 0.44
 MARKETPLACES = (("tmall", 0.65), ("jd", 0.35))
 # Bot sessions as a share of all sessions, and the share the tracker flags.
 BOT_SHARE = 0.035
@@ -133,9 +147,20 @@ CATEGORIES: tuple[Category, ...] = (
         "beauty",
         "美妝",
         (59, 499),
-        (0.30, 0.45),
+        (0.35, 0.45),
         0.05,
-        ("精華液", "面霜", "口紅", "粉底液", "眼影盤", "防曬霜", "卸妝油", "面膜", "香水", "眉筆"),
+        (
+            "精華液",
+            "面霜",
+            "口紅",
+            "粉底液",
+            "眼影盤",
+            "防曬霜",
+            "卸妝油",
+            "面膜",
+            "香水",
+            "眉筆",
+        ),
     ),
     Category(
         "apparel",
@@ -312,6 +337,8 @@ HOUR_WEIGHTS = (
     2.6,
 )
 
-# Campaign multipliers on traffic and new buyers by phase.
+# Campaign multipliers by phase: on traffic and buyers, and on a session's chance to buy
+# (shoppers browse and add to cart in the warm-up, wait for the burst's prices, then pay).
 PHASE_LIFT = {"warmup": 1.35, "burst": 2.6, "tail": 1.5}
+PHASE_CONVERSION = {"warmup": 0.85, "burst": 1.35, "tail": 1.1}
 WEEKDAY_LIFT = (1.0, 0.97, 0.98, 1.0, 1.08, 1.28, 1.22)  # Monday .. Sunday

@@ -57,7 +57,10 @@ def dirty_rows(
         "customers",
         "unparseable_timestamp",
         _replace(
-            "customers", c[7], customer_id="XC0001", registered_at="2025-13-45T99:00:00+08:00"
+            "customers",
+            c[7],
+            customer_id="XC0001",
+            registered_at="2025-13-45T99:00:00+08:00",
         ),
         _replace("customers", c[8], customer_id="XC0002", registered_at="not a date"),
     )
@@ -65,10 +68,16 @@ def dirty_rows(
         "customers",
         "future_timestamp",
         _replace(
-            "customers", c[9], customer_id="XC0003", registered_at="2099-01-01T10:00:00+08:00"
+            "customers",
+            c[9],
+            customer_id="XC0003",
+            registered_at="2099-01-01T10:00:00+08:00",
         ),
         _replace(
-            "customers", c[9], customer_id="XC0004", registered_at="2099-06-18T10:00:00+08:00"
+            "customers",
+            c[9],
+            customer_id="XC0004",
+            registered_at="2099-06-18T10:00:00+08:00",
         ),
     )
 
@@ -125,14 +134,29 @@ def dirty_rows(
     add(
         "orders",
         "unparseable_timestamp",
-        _replace("orders", template, order_id="XO0021", ordered_at="2025-02-30T10:00:00+08:00"),
+        _replace(
+            "orders",
+            template,
+            order_id="XO0021",
+            ordered_at="2025-02-30T10:00:00+08:00",
+        ),
         _replace("orders", template, order_id="XO0022", ordered_at="yesterday"),
     )
     add(
         "orders",
         "future_timestamp",
-        _replace("orders", template, order_id="XO0031", ordered_at="2099-11-11T00:00:00+08:00"),
-        _replace("orders", template, order_id="XO0032", ordered_at="2099-12-12T00:00:00+08:00"),
+        _replace(
+            "orders",
+            template,
+            order_id="XO0031",
+            ordered_at="2099-11-11T00:00:00+08:00",
+        ),
+        _replace(
+            "orders",
+            template,
+            order_id="XO0032",
+            ordered_at="2099-12-12T00:00:00+08:00",
+        ),
     )
 
     add("order_items", "duplicate_key", i[1], i[2], i[3])

@@ -1,19 +1,24 @@
-"""Day-by-day simulation of the shop, emitting contract rows month by month.
+"""Day-by-day simulation of the shop, emitting contract rows one day at a time.
 
 How the shop behaves:
 
 * **Buyers** arrive every day (more on weekends and during campaign phases). Each buyer has
   a latent purchase rate and, after every purchase, a chance to drop out for good (the
-  BG/NBD story), so most buy once and a long tail keeps coming back.
+  BG/NBD story), so most buy once and a long tail keeps coming back. Some registered
+  customers (leads) never buy.
 * A purchase is either placed in a **tracked session** (the buyer's first one through the
   acquisition mix of channels, later ones mostly through the private domain) or on a
-  **marketplace** (Tmall / JD) with no session.
+  **marketplace** (Tmall / JD) with no session. Each channel has its own basket size.
 * **Sessions** that do not buy are generated per channel so each channel lands near its own
-  conversion rate; they bounce more when the landing page loads slowly, and some reach the
-  cart or checkout and stop. Logged-in checkouts that stop leave an unpaid order. Bot
+  conversion rate, which rises in a campaign's burst and dips in its warm-up. Paid visits
+  start with the ad impression and click. Visits bounce more when the landing page loads
+  slowly; some reach the cart or checkout and stop, and logged-in checkouts that stop leave
+  an unpaid order. Recent customers come back to browse more often than old ones. Bot
   sessions click paid ads and fire many page views within a second.
 * **Ad spend** follows the tracked clicks of paid channels (bots' clicks are paid for too),
-  at each channel's cost per click, dearer during a campaign's burst.
+  at each channel's cost per click, dearer during a campaign's burst and in one channel's
+  bidding-war month. Campaign and monthly budgets are set around what was spent, and
+  Douyin overspends its November budget.
 * **Orders** get coupons (first-order and tiered 滿減, more in campaigns), ship and arrive
   within days, are sometimes refunded (by category) and reviewed.
 * **Inventory** is drawn down by sales and restocked with a lead time, so popular products
@@ -32,6 +37,13 @@ from shopkpi.generator import catalog
 from shopkpi.generator.catalog import CHANNELS, Scale
 
 SECONDS_PER_DAY = 86_400
+# Visits on the last simulated day start early enough to finish within it.
+LAST_DAY_START_LIMIT = SECONDS_PER_DAY - 1_800
+CHANNEL_CODES = tuple(CHANNELS)
+CONVERSION = np.array([CHANNELS[c].conversion for c in CHANNEL_CODES])
+IS_PAID = tuple(CHANNELS[c].is_paid for c in CHANNEL_CODES)
+HOMEPAGE_DWELL_SCALE_MS = 24_000  # gamma(2) draws: ~48 s on the homepage on average
+PAGE_DWELL_SCALE_MS = 15_000
 
 
 @dataclass
@@ -44,7 +56,6 @@ class Campaign:
     burst: int
     tail: int
     end: int  # exclusive
-    budget_cents: int
     shop_wide: bool
 
     def phase(self, day: int) -> str | None:
@@ -70,8 +81,8 @@ class Product:
 
 
 @dataclass
-class MonthRows:
-    """Rows of every table produced for one calendar month."""
+class DayRows:
+    """Rows of every table produced for one simulated day (or the closing rows)."""
 
     tables: dict[str, list[tuple]] = field(default_factory=dict)
 
@@ -79,29 +90,39 @@ class MonthRows:
         self.tables.setdefault(table, []).append(row)
 
 
-_CUMULATIVE: dict[tuple, tuple[list, np.ndarray]] = {}
-
-
-def _weighted_choice(rng: np.random.Generator, pairs: tuple) -> str:
-    """One name from (name, weight) pairs, drawn with a single uniform number."""
-    cached = _CUMULATIVE.get(pairs)
-    if cached is None:
-        weights = np.array([p[1] for p in pairs], dtype=float)
-        cached = ([p[0] for p in pairs], np.cumsum(weights / weights.sum()))
-        _CUMULATIVE[pairs] = cached
-    names, cumulative = cached
-    return names[min(int(np.searchsorted(cumulative, rng.random(), side="right")), len(names) - 1)]
+def _cumulative(weights) -> np.ndarray:
+    weights = np.asarray(weights, dtype=float)
+    return np.cumsum(weights / weights.sum())
 
 
 def _draw(rng: np.random.Generator, cumulative: np.ndarray, size: int | None = None):
     """Index (or indices) drawn from a cumulative distribution."""
     if size is None:
         return min(
-            int(np.searchsorted(cumulative, rng.random(), side="right")), cumulative.size - 1
+            int(np.searchsorted(cumulative, rng.random(), side="right")),
+            cumulative.size - 1,
         )
     return np.minimum(
         np.searchsorted(cumulative, rng.random(size), side="right"), cumulative.size - 1
     )
+
+
+_PAIR_CACHE: dict[tuple, tuple[list, np.ndarray]] = {}
+
+
+def _weighted_choice(rng: np.random.Generator, pairs: tuple) -> str:
+    """One name from (name, weight) pairs, drawn with a single uniform number."""
+    cached = _PAIR_CACHE.get(pairs)
+    if cached is None:
+        cached = ([p[0] for p in pairs], _cumulative([p[1] for p in pairs]))
+        _PAIR_CACHE[pairs] = cached
+    names, cumulative = cached
+    return names[_draw(rng, cumulative)]
+
+
+def _dwell(page: str, gamma_draw: float) -> int:
+    """Dwell time on a page view in ms from a gamma(2, 1) draw."""
+    return int(gamma_draw * (HOMEPAGE_DWELL_SCALE_MS if page == "/" else PAGE_DWELL_SCALE_MS))
 
 
 class ShopSimulation:
@@ -123,20 +144,36 @@ class ShopSimulation:
         self.w = scale.id_width
         self.products = self._make_products()
         self.campaigns = self._make_campaigns()
-        self.lift = self._daily_lift()
+        self._campaign_on: dict[tuple[str, int], Campaign] = {}
+        for campaign in self.campaigns:
+            for day in range(max(campaign.warmup, 0), min(campaign.end, self.days)):
+                self._campaign_on.setdefault((campaign.channel, day), campaign)
+        self.lift, self.conversion_lift, self.channel_lift = self._daily_lift()
         self._counters: dict[str, int] = {}
-        self._hour_cumulative = np.cumsum(
-            np.array(catalog.HOUR_WEIGHTS) / sum(catalog.HOUR_WEIGHTS)
-        )
+        self._hour_cumulative = _cumulative(catalog.HOUR_WEIGHTS)
+        self._device_names = [d[0] for d in catalog.DEVICES]
+        self._device_cumulative = _cumulative([d[1] for d in catalog.DEVICES])
         popularity = np.array([p.popularity for p in self.products])
         self._popularity_p = popularity / popularity.sum()
         self._popularity_cumulative = np.cumsum(self._popularity_p)
+        self._place_cumulative = _cumulative([p[2] for p in catalog.PLACES])
+        self._first_weights = np.array(
+            [catalog.FIRST_ORDER_CHANNEL_WEIGHTS[c] for c in CHANNEL_CODES]
+        )
+        self._repeat_weights = np.array(
+            [catalog.REPEAT_ORDER_CHANNEL_WEIGHTS[c] for c in CHANNEL_CODES]
+        )
 
     # ------------------------------------------------------------------ helpers
-    def next_id(self, prefix: str, width: int | None = None) -> str:
+    def next_id(self, prefix: str, width: int) -> str:
         n = self._counters.get(prefix, 0) + 1
+        if n >= 10**width:
+            raise OverflowError(f"more than {10**width - 1} ids with prefix {prefix!r}")
         self._counters[prefix] = n
-        return f"{prefix}{n:0{width or self.w}d}"
+        return f"{prefix}{n:0{width}d}"
+
+    def customer_id(self, number: int) -> str:
+        return f"C{number:0{self.w}d}"
 
     def ts(self, day: int, second: int) -> str:
         """Shop-time ISO-8601 text for a day index and a second offset from its midnight."""
@@ -150,9 +187,16 @@ class ShopSimulation:
         m, s = divmod(rem, 60)
         return f"{date}T{h:02d}:{m:02d}:{s:02d}+08:00"
 
-    def month_of(self, day: int) -> tuple[int, int]:
-        date = self.dates[day]
-        return date.year, date.month
+    def random_seconds(self, rng: np.random.Generator, day: int, size: int) -> np.ndarray:
+        """Seconds after midnight following the shop's hourly traffic curve."""
+        hours = _draw(rng, self._hour_cumulative, size)
+        seconds = hours * 3600 + rng.integers(0, 3600, size=size)
+        if day == self.days - 1:
+            seconds = np.minimum(seconds, LAST_DAY_START_LIMIT)
+        return seconds
+
+    def random_second(self, rng: np.random.Generator, day: int) -> int:
+        return int(self.random_seconds(rng, day, 1)[0])
 
     # ------------------------------------------------------------------ catalogue
     def _make_products(self) -> list[Product]:
@@ -166,10 +210,12 @@ class ShopSimulation:
             for name in category.products:
                 # Prices are log-uniform in the category's range, ending in .90.
                 price = int(round(np.exp(rng.uniform(np.log(low), np.log(high))))) * 100 - 10
-                price = max(price, 990)
+                price = max(price, 2_890)
                 cost = int(price * rng.uniform(*category.cost_ratio))
                 launched = launch_base + dt.timedelta(days=int(rng.integers(0, 380)))
                 index += 1
+                # Cheaper products sell more units.
+                demand = float(popularity[index - 1]) * (price / 19_900) ** -0.6
                 products.append(
                     Product(
                         product_id=f"P{index:04d}",
@@ -179,35 +225,31 @@ class ShopSimulation:
                         price_cents=price,
                         cost_cents=cost,
                         launched_at=f"{launched.isoformat()}T10:00:00+08:00",
-                        popularity=float(popularity[index - 1]),
+                        popularity=demand,
                     )
                 )
         return products
 
     def _make_campaigns(self) -> list[Campaign]:
-        rng = self.rng_catalog
         campaigns: list[Campaign] = []
         start, end = self.scale.start, self.dates[-1]
 
-        def index(date: dt.date) -> int:
-            return (date - start).days
-
-        def add(name, channel, ctype, dates, budget, shop_wide):
-            warmup, burst, tail, finish = (index(d) for d in dates)
+        def add(name, channel, ctype, dates, shop_wide):
+            warmup, burst, tail, finish = ((d - start).days for d in dates)
             if finish <= 0 or warmup >= self.days:
                 return
+            campaign_id = f"K{len(campaigns) + 1:04d}"
             campaigns.append(
                 Campaign(
-                    campaign_id=f"K{len(campaigns) + 1:04d}",
-                    name=name,
-                    channel=channel,
-                    campaign_type=ctype,
-                    warmup=warmup,
-                    burst=burst,
-                    tail=tail,
-                    end=finish,
-                    budget_cents=int(budget * self.scale.new_buyers_per_day / 4.6) * 100,
-                    shop_wide=shop_wide,
+                    campaign_id,
+                    name,
+                    channel,
+                    ctype,
+                    warmup,
+                    burst,
+                    tail,
+                    finish,
+                    shop_wide,
                 )
             )
 
@@ -216,65 +258,74 @@ class ShopSimulation:
             "xiaohongshu_ads": "小紅書",
             "wechat_ads": "微信",
             "search_ads": "搜索",
+            "kol_live": "KOL直播",
         }
         for year in range(start.year, end.year + 1):
             D = dt.date  # noqa: N806
             big = (
-                ("618", (D(year, 5, 20), D(year, 6, 1), D(year, 6, 19), D(year, 6, 21))),
-                ("雙11", (D(year, 10, 20), D(year, 11, 1), D(year, 11, 12), D(year, 11, 15))),
-                ("雙12", (D(year, 12, 1), D(year, 12, 8), D(year, 12, 13), D(year, 12, 16))),
+                (
+                    "618",
+                    (D(year, 5, 20), D(year, 6, 1), D(year, 6, 19), D(year, 6, 21)),
+                ),
+                (
+                    "雙11",
+                    (D(year, 10, 20), D(year, 11, 1), D(year, 11, 12), D(year, 11, 15)),
+                ),
+                (
+                    "雙12",
+                    (D(year, 12, 1), D(year, 12, 8), D(year, 12, 13), D(year, 12, 16)),
+                ),
             )
             for label, dates in big:
                 for channel, channel_label in short.items():
-                    budget = int(rng.uniform(3000, 9000))
                     add(
-                        f"{year} {label} {channel_label}", channel, "promotion", dates, budget, True
+                        f"{year} {label} {channel_label}",
+                        channel,
+                        "promotion",
+                        dates,
+                        True,
                     )
             for month, day in ((3, 8), (8, 18), (9, 20)):
                 warm = D(year, month, day)
-                dates = (
-                    warm,
-                    warm + dt.timedelta(days=3),
-                    warm + dt.timedelta(days=4),
-                    warm + dt.timedelta(days=6),
-                )
+                dates = tuple(warm + dt.timedelta(days=n) for n in (0, 3, 4, 6))
                 add(
-                    f"{year} KOL直播 {month}月",
+                    f"{year} 達人直播 {month}月",
                     "kol_live",
                     "live_stream",
                     dates,
-                    int(rng.uniform(2000, 5000)),
                     False,
                 )
             dates = (D(year, 7, 1), D(year, 7, 8), D(year, 7, 22), D(year, 8, 1))
-            add(
-                f"{year} 拼團裂變",
-                "social_fission",
-                "social_fission",
-                dates,
-                int(rng.uniform(1000, 3000)),
-                False,
-            )
+            add(f"{year} 拼團裂變", "social_fission", "social_fission", dates, False)
         return campaigns
 
-    def _daily_lift(self) -> np.ndarray:
+    def _daily_lift(self) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+        """Traffic lift per day, conversion lift per day, and channel-only campaign lifts."""
         lift = np.ones(self.days)
+        conversion = np.ones(self.days)
+        channel_lift = {code: np.ones(self.days) for code in CHANNEL_CODES}
         for day in range(self.days):
-            weekday = self.dates[day].weekday()
-            phase_lift = 1.0
-            for campaign in self.campaigns:
-                phase = campaign.phase(day)
-                if phase and campaign.shop_wide:
-                    phase_lift = max(phase_lift, catalog.PHASE_LIFT[phase])
+            phase = self.shop_phase(day)
             growth = 1.0 + 0.15 * day / max(self.days - 1, 1)
-            lift[day] = catalog.WEEKDAY_LIFT[weekday] * phase_lift * growth
-        return lift
+            weekday = catalog.WEEKDAY_LIFT[self.dates[day].weekday()]
+            lift[day] = weekday * growth * (catalog.PHASE_LIFT[phase] if phase else 1.0)
+            conversion[day] = catalog.PHASE_CONVERSION[phase] if phase else 1.0
+            for campaign in self.campaigns:
+                own = campaign.phase(day)
+                if own and not campaign.shop_wide:
+                    channel_lift[campaign.channel][day] = 1.0 + catalog.PHASE_LIFT[own]
+        return lift, conversion, channel_lift
+
+    def shop_phase(self, day: int) -> str | None:
+        """The phase of the shop-wide campaign running on a day, if any."""
+        phases = {c.phase(day) for c in self.campaigns if c.shop_wide}
+        for phase in ("burst", "warmup", "tail"):
+            if phase in phases:
+                return phase
+        return None
 
     def campaign_for(self, channel: str, day: int) -> Campaign | None:
-        for campaign in self.campaigns:
-            if campaign.channel == channel and campaign.phase(day):
-                return campaign
-        return None
+        return self._campaign_on.get((channel, day))
 
     # ------------------------------------------------------------------ buyers
     def schedule_purchases(self) -> tuple[np.ndarray, np.ndarray]:
@@ -283,8 +334,8 @@ class ShopSimulation:
         arrivals = rng.poisson(self.scale.new_buyers_per_day * self.lift)
         first_day = np.repeat(np.arange(self.days), arrivals)
         n = first_day.size
-        rate = rng.gamma(shape=0.75, scale=1 / 90, size=n)  # purchases per (lifted) day
-        drop = rng.beta(2.4, 1.9, size=n)  # chance to leave after each purchase
+        rate = rng.gamma(shape=0.6, scale=1 / 40, size=n)  # purchases per (lifted) day
+        drop = rng.beta(1.4, 1.6, size=n)  # chance to leave after each purchase
         cumulative = np.concatenate([[0.0], np.cumsum(self.lift)])
         buyers = [np.arange(n)]
         days = [first_day]
@@ -307,24 +358,25 @@ class ShopSimulation:
 
     # ------------------------------------------------------------------ people
     def person(self, customer_id: str, registered_at: str) -> tuple:
+        """A customer row: ~40% Gen-Z, mostly women, from the shop's cities, with PII."""
         rng = self.rng_people
-        birth_year = int(
-            rng.choice([rng.integers(1995, 2009), rng.integers(1965, 1995)], p=[0.40, 0.60])
-        )
-        if rng.random() < 0.03:
+        u = rng.random(5)
+        if u[0] < 0.03:
             birth_year = None
-        gender = _weighted_choice(rng, (("f", 0.62), ("m", 0.34), ("unknown", 0.04)))
-        province, city, _ = catalog.PLACES[int(rng.choice(len(catalog.PLACES), p=self._place_p))]
-        surname = catalog.SURNAMES[int(rng.integers(len(catalog.SURNAMES)))]
-        given = "".join(
-            catalog.GIVEN_CHARS[int(i)]
-            for i in rng.integers(len(catalog.GIVEN_CHARS), size=int(rng.integers(1, 3)))
-        )
-        phone = f"1{int(rng.choice([3, 5, 7, 8, 9]))}{int(rng.integers(0, 10**9)):09d}"
-        address = (
-            f"{city}市{catalog.STREETS[int(rng.integers(len(catalog.STREETS)))]}"
-            f"{int(rng.integers(1, 999))}號"
-        )
+        elif u[0] < 0.41:
+            birth_year = 1995 + int(u[1] * 14)  # Gen-Z, born 1995-2008
+        else:
+            birth_year = 1965 + int(u[1] * 30)
+        gender = "f" if u[2] < 0.62 else ("m" if u[2] < 0.96 else "unknown")
+        province, city, _ = catalog.PLACES[_draw(rng, self._place_cumulative)]
+        picks = rng.integers(0, 1_000_000_000, size=5).tolist()
+        surname = catalog.SURNAMES[picks[0] % len(catalog.SURNAMES)]
+        given = catalog.GIVEN_CHARS[picks[1] % len(catalog.GIVEN_CHARS)]
+        if u[3] < 0.6:
+            given += catalog.GIVEN_CHARS[picks[2] % len(catalog.GIVEN_CHARS)]
+        phone = f"1{(3, 5, 7, 8, 9)[int(u[4] * 5)]}{picks[3]:09d}"
+        street = catalog.STREETS[picks[4] % len(catalog.STREETS)]
+        address = f"{city}市{street}{picks[4] % 998 + 1}號"
         tier = _weighted_choice(rng, catalog.MEMBER_TIERS)
         return (
             customer_id,
@@ -339,20 +391,18 @@ class ShopSimulation:
             tier,
         )
 
-    @property
-    def _place_p(self) -> np.ndarray:
-        if not hasattr(self, "_place_cache"):
-            weights = np.array([p[2] for p in catalog.PLACES])
-            self._place_cache = weights / weights.sum()
-        return self._place_cache
-
-    def random_second(self, rng: np.random.Generator) -> int:
-        hour = _draw(rng, self._hour_cumulative)
-        return hour * 3600 + int(rng.integers(0, 3600))
+    def register(self, rows: DayRows, registered_at: str) -> int:
+        """Add a customer row and return the customer's number."""
+        number = self._counters.get("C", 0) + 1
+        self._counters["C"] = number
+        rows.add("customers", self.person(self.customer_id(number), registered_at))
+        self.registered[self.n_registered] = number
+        self.n_registered += 1
+        return number
 
     # ------------------------------------------------------------------ the run
     def static_rows(self) -> dict[str, list[tuple]]:
-        """Products and campaigns, known before the first day."""
+        """The product catalogue, known before the first day."""
         products = [
             (
                 p.product_id,
@@ -365,66 +415,43 @@ class ShopSimulation:
             )
             for p in self.products
         ]
-        campaigns = [
-            (
-                c.campaign_id,
-                c.name,
-                c.channel,
-                c.campaign_type,
-                self.ts(c.warmup, 0),
-                self.ts(c.burst, 0),
-                self.ts(c.tail, 0),
-                self.ts(c.end, 0),
-                c.budget_cents,
-            )
-            for c in self.campaigns
-        ]
-        return {"products": products, "campaigns": campaigns}
+        return {"products": products}
 
-    def run(self) -> Iterator[MonthRows]:
-        """Yield the rows of each calendar month in order, then the month-level budgets."""
+    def run(self) -> Iterator[DayRows]:
+        """Yield the rows of each day in order, then campaigns and monthly budgets."""
         buyer_of, day_of = self.schedule_purchases()
         n_buyers = self.buyer_first_day.size
-        self.customer_of_buyer: list[str | None] = [None] * n_buyers
-        self.purchases_of_buyer = np.zeros(n_buyers, dtype=int)
-        self.registered: list[str] = []
+        self.customer_of_buyer = np.full(n_buyers, -1, dtype=np.int64)
+        self.purchases_of_buyer = np.zeros(n_buyers, dtype=np.int64)
         rng = self.rng_people
         n_leads = int(n_buyers * self.scale.lead_share)
         lead_days = np.sort(rng.integers(-300, self.days, size=n_leads))
+        self.registered = np.zeros(n_buyers + n_leads, dtype=np.int64)
+        self.n_registered = 0
         self.anonymous_pool = max(1000, int(n_buyers * 6))
         self.stock = self._initial_stock()
         self.spend_by_month: dict[tuple[str, str], int] = {}
+        self.spend_by_campaign: dict[str, int] = {}
         self.sales_history: list[np.ndarray] = []
 
         purchase_bounds = np.searchsorted(day_of, np.arange(self.days + 1))
         lead_bounds = np.searchsorted(lead_days, np.arange(self.days + 1))
-        rows = MonthRows()
-        current_month = self.month_of(0)
+        rows = DayRows()
         # Leads registered before the period are customers from day one.
-        for lead_day in lead_days[: lead_bounds[0]]:
-            self._register_lead(rows, int(lead_day))
+        for lead_day in lead_days[: lead_bounds[0]].tolist():
+            self.register(rows, self.ts(lead_day, self.random_second(rng, lead_day)))
         for day in range(self.days):
-            if self.month_of(day) != current_month:
-                yield rows
-                rows = MonthRows()
-                current_month = self.month_of(day)
-            for lead_day in lead_days[lead_bounds[day] : lead_bounds[day + 1]]:
-                self._register_lead(rows, int(lead_day))
+            for lead_day in lead_days[lead_bounds[day] : lead_bounds[day + 1]].tolist():
+                self.register(rows, self.ts(lead_day, self.random_second(rng, lead_day)))
             self._simulate_day(rows, day, buyer_of[purchase_bounds[day] : purchase_bounds[day + 1]])
-        yield rows
-        yield self._budget_rows()
-
-    def _register_lead(self, rows: MonthRows, day: int) -> None:
-        customer_id = self.next_id("C")
-        registered_at = self.ts(day, self.random_second(self.rng_people))
-        rows.add("customers", self.person(customer_id, registered_at))
-        self.registered.append(customer_id)
+            yield rows
+            rows = DayRows()
+        yield self._closing_rows()
 
     def _initial_stock(self) -> dict[str, np.ndarray]:
         rng = self.rng_stock
         n = len(self.products)
-        popularity = np.array([p.popularity for p in self.products])
-        daily = 1.7 * self.scale.new_buyers_per_day * popularity / popularity.sum() * 1.6
+        daily = 3.5 * self.scale.new_buyers_per_day * self._popularity_p
         return {
             "on_hand": np.ceil(daily * rng.uniform(12, 30, n) + rng.integers(5, 15, n)),
             "safety": np.ceil(daily * rng.uniform(3, 6, n) + rng.integers(2, 6, n)),
@@ -433,46 +460,44 @@ class ShopSimulation:
         }
 
     # ------------------------------------------------------------------ one day
-    def _simulate_day(self, rows: MonthRows, day: int, buyers: np.ndarray) -> None:
+    def _channel_cumulatives(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Channel mixes of first and repeat tracked orders on a day (campaigns lift theirs)."""
+        own = np.array([self.channel_lift[c][day] for c in CHANNEL_CODES])
+        return _cumulative(self._first_weights * own), _cumulative(self._repeat_weights * own)
+
+    def _simulate_day(self, rows: DayRows, day: int, buyers: np.ndarray) -> None:
         rng = self.rng_orders
         units_sold = np.zeros(len(self.products))
-        first_today = repeat_today = 0
-        sessions_before = len(rows.tables.get("sessions", []))
-        for buyer in buyers:
-            buyer = int(buyer)
+        converting = np.zeros(len(CHANNEL_CODES))
+        self._visits: dict[tuple[str, str], int] = {}
+        first_mix, repeat_mix = self._channel_cumulatives(day)
+        seconds = self.random_seconds(rng, day, len(buyers)).tolist()
+        for buyer, order_second in zip(buyers.tolist(), seconds, strict=True):
             first = self.purchases_of_buyer[buyer] == 0
             self.purchases_of_buyer[buyer] += 1
-            first_today += first
-            repeat_today += not first
-            order_second = self.random_second(rng)
             if first:
-                customer_id = self.next_id("C")
                 if rng.random() < 0.7:
                     registered_at = self.ts(day, max(order_second - int(rng.integers(60, 1800)), 0))
                 else:
                     registered_at = self.ts(
-                        day - int(rng.integers(1, 400)), self.random_second(rng)
+                        day - int(rng.integers(1, 400)), self.random_second(rng, 0)
                     )
-                rows.add("customers", self.person(customer_id, registered_at))
-                self.registered.append(customer_id)
-                self.customer_of_buyer[buyer] = customer_id
-            customer_id = self.customer_of_buyer[buyer]
+                self.customer_of_buyer[buyer] = self.register(rows, registered_at)
+            customer_id = self.customer_id(int(self.customer_of_buyer[buyer]))
             tracked = rng.random() < (
                 catalog.TRACKED_SHARE_FIRST if first else catalog.TRACKED_SHARE_REPEAT
             )
-            lines = self._pick_lines(rng, day)
             if tracked:
-                weights = (
-                    catalog.FIRST_ORDER_CHANNEL_WEIGHTS
-                    if first
-                    else catalog.REPEAT_ORDER_CHANNEL_WEIGHTS
-                )
-                channel = _weighted_choice(rng, tuple(weights.items()))
+                channel_index = _draw(rng, first_mix if first else repeat_mix)
+                converting[channel_index] += 1
+                channel = CHANNEL_CODES[channel_index]
+                lines = self._pick_lines(rng, day, CHANNELS[channel].basket)
                 session_id, ordered_second, paid_second = self._converting_session(
                     rows, day, order_second, channel, customer_id, lines
                 )
                 platform = CHANNELS[channel].platform
             else:
+                lines = self._pick_lines(rng, day, 1.0)
                 session_id = None
                 ordered_second = order_second
                 paid_second = order_second + int(rng.integers(30, 1800))
@@ -490,29 +515,27 @@ class ShopSimulation:
             )
             for product_index, quantity, _, _ in lines:
                 units_sold[product_index] += quantity
-        self._browsing_sessions(rows, day, first_today, repeat_today)
-        for spend_row in self.ad_spend_rows(day, rows.tables.get("sessions", [])[sessions_before:]):
+        self._browsing_sessions(rows, day, converting)
+        self._bot_sessions(rows, day, len(rows.tables.get("sessions", [])))
+        for spend_row in self._ad_spend_rows(day):
             rows.add("ad_spend", spend_row)
         self._inventory_day(rows, day, units_sold)
 
-    def _shop_phase(self, day: int) -> str | None:
-        phases = [c.phase(day) for c in self.campaigns if c.shop_wide]
-        for phase in ("burst", "warmup", "tail"):
-            if phase in phases:
-                return phase
-        return None
-
-    def _pick_lines(self, rng: np.random.Generator, day: int) -> list[tuple[int, int, int, int]]:
+    def _pick_lines(
+        self, rng: np.random.Generator, day: int, basket: float
+    ) -> list[tuple[int, int, int, int]]:
         """(product index, quantity, unit price cents, line discount cents) per line."""
-        count = int(rng.choice([1, 2, 3], p=[0.62, 0.28, 0.10]))
+        draw = rng.random()
+        count = 1 if draw < 1 - 0.38 * basket else (2 if draw < 1 - 0.10 * basket else 3)
         chosen = rng.choice(len(self.products), size=count, replace=False, p=self._popularity_p)
-        burst = self._shop_phase(day) == "burst"
+        burst = self.shop_phase(day) == "burst"
         lines = []
-        for index in sorted(int(i) for i in chosen):
+        for index in sorted(chosen.tolist()):
             product = self.products[index]
-            quantity = int(rng.choice([1, 2, 3], p=[0.76, 0.19, 0.05]))
+            draw = rng.random()
+            quantity = 1 if draw < 0.76 else (2 if draw < 0.95 else 3)
             price = product.price_cents
-            if burst:
+            if burst:  # campaign price
                 price = int(price * 0.88) // 10 * 10
             discount = 0
             if rng.random() < 0.10:
@@ -523,7 +546,7 @@ class ShopSimulation:
     def _coupon(self, rng, day: int, amount: int, first: bool) -> tuple[str | None, int]:
         if first and amount >= 5900 and rng.random() < 0.5:
             return "NEW10", 1000
-        in_campaign = self._shop_phase(day) is not None
+        in_campaign = self.shop_phase(day) is not None
         if rng.random() < (0.75 if in_campaign else 0.15):
             if amount >= 39900:
                 return "MJ399-50", 5000
@@ -545,7 +568,7 @@ class ShopSimulation:
     ) -> None:
         rng = self.rng_orders
         after = self.rng_after
-        order_id = self.next_id("O")
+        order_id = self.next_id("O", self.w)
         amount = sum(q * p - d for _, q, p, d in lines)
         coupon, discount = self._coupon(rng, day, amount, first)
         shipping = 0 if amount - discount >= 9900 else int(rng.choice([800, 1000, 1200]))
@@ -578,40 +601,34 @@ class ShopSimulation:
                 reason = str(after.choice(catalog.REFUND_REASONS))
                 if after.random() < 0.4:
                     status = "refunded"
-                    rows.add(
-                        "refunds",
-                        (
-                            self.next_id("R"),
-                            order_id,
-                            None,
-                            self.ts(0, refunded_abs),
-                            amount - discount,
-                            reason,
-                        ),
-                    )
+                    refund = (None, amount - discount)
                 else:
                     index, quantity, price, line_discount = lines[int(after.integers(len(lines)))]
                     line_amount = quantity * price - line_discount
                     share = discount * line_amount // max(amount, 1)
-                    rows.add(
-                        "refunds",
-                        (
-                            self.next_id("R"),
-                            order_id,
-                            self.products[index].product_id,
-                            self.ts(0, refunded_abs),
-                            line_amount - share,
-                            reason,
-                        ),
-                    )
+                    refund = (self.products[index].product_id, line_amount - share)
+                rows.add(
+                    "refunds",
+                    (
+                        self.next_id("R", self.w - 1),
+                        order_id,
+                        refund[0],
+                        self.ts(0, refunded_abs),
+                        refund[1],
+                        reason,
+                    ),
+                )
             reviewed_abs = delivered_abs + int(after.uniform(0.5, 7) * SECONDS_PER_DAY)
             if after.random() < 0.30 and reviewed_abs < end:
                 index = lines[int(after.integers(len(lines)))][0]
-                rating = int(after.choice([5, 4, 3, 2, 1], p=[0.62, 0.25, 0.095, 0.02, 0.015]))
+                draw = after.random()
+                rating = 5 if draw < 0.62 else 4 if draw < 0.87 else 3 if draw < 0.965 else 2
+                if draw >= 0.985:
+                    rating = 1
                 rows.add(
                     "reviews",
                     (
-                        self.next_id("V"),
+                        self.next_id("RV", self.w - 1),
                         order_id,
                         self.products[index].product_id,
                         rating,
@@ -637,62 +654,36 @@ class ShopSimulation:
         )
 
     # ------------------------------------------------------------------ sessions
-    def _session_row(
-        self, rows, day, second, channel, customer_id, is_bot, landing, load_ms
-    ) -> tuple[str, str | None]:
-        rng = self.rng_sessions
-        session_id = self.next_id("S", self.w + 1)
-        campaign = self.campaign_for(channel, day)
-        campaign_id = campaign.campaign_id if campaign and rng.random() < 0.8 else None
-        if customer_id is not None:
-            visitor_id = "V" + customer_id[1:]
-        else:
-            visitor_id = f"A{int(rng.integers(self.anonymous_pool)):0{self.w + 1}d}"
-        if landing is None:
-            landing = self._landing_page(rng, campaign_id)
-        device = _weighted_choice(rng, catalog.DEVICES)
+    def _new_session(self, rows, day, second, channel, customer_id, visitor, campaign_id, *rest):
+        """Add a session row; ``rest`` is (device, landing page, page load ms, bot flag)."""
+        session_id = self.next_id("S", self.scale.session_id_width)
         info = CHANNELS[channel]
-        bot_flag = (
-            True
-            if is_bot and rng.random() < catalog.BOT_FLAGGED_SHARE
-            else (None if is_bot or rng.random() < 0.01 else False)
-        )
+        if visitor is None:
+            visitor = "V" + customer_id[1:]
         rows.add(
             "sessions",
             (
                 session_id,
-                visitor_id,
+                visitor,
                 customer_id,
                 self.ts(day, second),
                 channel,
                 info.source,
                 info.medium,
                 campaign_id,
-                device,
-                landing,
-                load_ms,
-                bot_flag,
+                *rest,
             ),
         )
-        return session_id, campaign_id
+        if info.is_paid:
+            key = (channel, campaign_id or "")
+            self._visits[key] = self._visits.get(key, 0) + 1
+        return session_id
 
-    def _landing_page(self, rng, campaign_id: str | None) -> str:
-        if campaign_id and rng.random() < 0.5:
-            return f"/campaign/{campaign_id}"
-        draw = rng.random()
-        if draw < 0.40:
-            return "/"
-        if draw < 0.80:
-            return f"/p/{self.products[int(rng.integers(len(self.products)))].product_id}"
-        return f"/c/{self.products[int(rng.integers(len(self.products)))].category.code}"
-
-    def _event(
-        self, rows, session_id, day, second, event_type, page=None, product_id=None, dwell=None
-    ) -> None:
+    def _event(self, rows, session_id, day, second, event_type, page, product_id, dwell) -> None:
         rows.add(
             "events",
             (
-                self.next_id("E", self.w + 2),
+                self.next_id("E", self.scale.event_id_width),
                 session_id,
                 self.ts(day, second),
                 event_type,
@@ -702,156 +693,204 @@ class ShopSimulation:
             ),
         )
 
-    def _page_view_dwell(self, rng, page: str) -> int:
-        return int(rng.gamma(2.0, 22_500 if page == "/" else 15_000))
+    def _ad_events(self, rows, session_id, day, second, gap) -> int:
+        """The ad impression and the click that opened a paid visit; returns the landing time."""
+        self._event(rows, session_id, day, second, "impression", None, None, None)
+        self._event(rows, session_id, day, second + gap, "click", None, None, None)
+        return second + gap + 1
 
-    def _load_ms(self, rng) -> int:
-        return int(rng.lognormal(np.log(1400), 0.62))
+    def _landing_page(self, campaign_id, u_campaign: float, u_page: float, product: int) -> str:
+        if campaign_id and u_campaign < 0.5:
+            return f"/campaign/{campaign_id}"
+        if u_page < 0.40:
+            return "/"
+        if u_page < 0.80:
+            return f"/p/{self.products[product].product_id}"
+        return f"/c/{self.products[product].category.code}"
 
-    def _ad_events(self, rows, session_id, day, second, channel) -> None:
-        """The ad click that opened a paid visit (impressions are counted by the ad platform)."""
-        if CHANNELS[channel].is_paid:
-            self._event(rows, session_id, day, max(second - 1, 0), "click")
+    def _load_ms(self, rng, size: int) -> np.ndarray:
+        """Landing-page load times: long-tailed, about one visit in nine over 3 s."""
+        return rng.lognormal(np.log(1400), 0.62, size=size).astype(np.int64)
 
     def _converting_session(self, rows, day, second, channel, customer_id, lines):
+        """The visit in which a buyer pays: landing, product views, cart, checkout, payment."""
         rng = self.rng_sessions
         product_ids = [self.products[i].product_id for i, *_ in lines]
-        landing = f"/p/{product_ids[0]}" if rng.random() < 0.5 else None
-        session_id, _ = self._session_row(
-            rows, day, second, channel, customer_id, False, landing, self._load_ms(rng)
+        campaign = self.campaign_for(channel, day)
+        u = rng.random(6).tolist()
+        campaign_id = campaign.campaign_id if campaign and u[0] < 0.8 else None
+        if u[1] < 0.5:
+            landing = f"/p/{product_ids[0]}"
+        else:
+            landing = self._landing_page(campaign_id, u[2], 0.0, 0)
+        device = self._device_names[_draw(rng, self._device_cumulative)]
+        load_ms = int(self._load_ms(rng, 1)[0] * 0.8)  # buyers rarely wait on slow pages
+        session_id = self._new_session(
+            rows,
+            day,
+            second,
+            channel,
+            customer_id,
+            None,
+            campaign_id,
+            device,
+            landing,
+            load_ms,
+            None if u[3] < 0.01 else False,
         )
-        self._ad_events(rows, session_id, day, second, channel)
-        page = landing or "/"
-        self._event(
-            rows, session_id, day, second, "page_view", page, None, self._page_view_dwell(rng, page)
-        )
+        gaps = rng.integers(5, 90, size=12).tolist()
+        dwell = rng.gamma(2.0, 1.0, size=4).tolist()
         t = second
-        for product_id in product_ids:
-            t += int(rng.integers(10, 90))
-            self._event(
-                rows,
-                session_id,
-                day,
-                t,
-                "product_view",
-                f"/p/{product_id}",
-                product_id,
-                int(rng.gamma(2.0, 20_000)),
-            )
-            t += int(rng.integers(5, 60))
-            self._event(rows, session_id, day, t, "add_to_cart", f"/p/{product_id}", product_id)
-        t += int(rng.integers(20, 120))
-        ordered = t
-        self._event(rows, session_id, day, ordered, "checkout", "/checkout")
-        t += int(rng.integers(10, 180))
-        self._event(rows, session_id, day, t, "payment", "/pay")
-        return session_id, ordered, t
-
-    def _browsing_sessions(self, rows, day: int, first_today: int, repeat_today: int) -> None:
-        """Sessions that do not buy, per channel, plus bot sessions."""
-        rng = self.rng_sessions
-        total = 0
-        for channel, info in CHANNELS.items():
-            converting = (
-                first_today
-                * catalog.TRACKED_SHARE_FIRST
-                * catalog.FIRST_ORDER_CHANNEL_WEIGHTS[channel]
-                + repeat_today
-                * catalog.TRACKED_SHARE_REPEAT
-                * catalog.REPEAT_ORDER_CHANNEL_WEIGHTS[channel]
-            )
-            count = int(rng.poisson(converting * (1 / info.conversion - 1)))
-            total += count
-            for _ in range(count):
-                self._browsing_session(rows, day, channel)
-        bots = int(rng.poisson(total * catalog.BOT_SHARE / (1 - catalog.BOT_SHARE)))
-        paid = catalog.PAID_CHANNELS
-        for _ in range(bots):
-            channel = paid[int(rng.integers(len(paid)))]
-            second = self.random_second(rng)
-            session_id, _ = self._session_row(
-                rows, day, second, channel, None, True, "/", int(rng.integers(200, 900))
-            )
-            self._ad_events(rows, session_id, day, second, channel)
-            for step in range(int(rng.integers(5, 7))):
-                self._event(
-                    rows,
-                    session_id,
-                    day,
-                    second + step // 4,
-                    "page_view",
-                    f"/c/{self.products[step].category.code}",
-                    None,
-                    0,
-                )
-
-    def _browsing_session(self, rows, day: int, channel: str) -> None:
-        rng = self.rng_sessions
-        second = self.random_second(rng)
-        customer_id = None
-        if self.registered and rng.random() < 0.3:
-            customer_id = self.registered[int(rng.integers(len(self.registered)))]
-        load_ms = self._load_ms(rng)
-        session_id, _ = self._session_row(
-            rows, day, second, channel, customer_id, False, None, load_ms
-        )
-        landing = rows.tables["sessions"][-1][9]
-        self._ad_events(rows, session_id, day, second, channel)
+        if CHANNELS[channel].is_paid:
+            t = self._ad_events(rows, session_id, day, t, gaps[0] // 4 + 1)
         self._event(
             rows,
             session_id,
             day,
-            second,
+            t,
             "page_view",
             landing,
             None,
-            self._page_view_dwell(rng, landing),
+            _dwell(landing, dwell[0]),
         )
-        bounce = 0.34 + (0.26 if load_ms > 3000 else 0.0)
-        if rng.random() < bounce:
-            return
-        t = second
-        viewed = []
-        if rng.random() < 0.15 and landing != "/":
-            t += int(rng.integers(5, 60))
-            self._event(
-                rows, session_id, day, t, "page_view", "/", None, self._page_view_dwell(rng, "/")
-            )
-        views = 1 if rng.random() < 0.6 else 2
-        for index in _draw(rng, self._popularity_cumulative, views):
-            product_id = self.products[int(index)].product_id
-            t += int(rng.integers(10, 90))
-            self._event(
-                rows,
-                session_id,
-                day,
-                t,
-                "product_view",
-                f"/p/{product_id}",
-                product_id,
-                int(rng.gamma(2.0, 15_000)),
-            )
-            viewed.append(int(index))
-        carted = rng.random() < 0.27
-        if carted:
-            for _ in range(2 if rng.random() < 0.1 else 1):
-                t += int(rng.integers(5, 60))
-                pid = self.products[viewed[0]].product_id
-                self._event(rows, session_id, day, t, "add_to_cart", f"/p/{pid}", pid)
-        if (carted and rng.random() < 0.36) or (not carted and rng.random() < 0.02):
-            t += int(rng.integers(20, 120))
-            self._event(rows, session_id, day, t, "checkout", "/checkout")
-            if customer_id is not None and rng.random() < 0.6:
-                self._unpaid_order(rows, day, t, customer_id, session_id, channel, viewed[:1])
+        buy_now = len(lines) == 1 and u[4] < 0.08  # straight from product page to checkout
+        for number, product_id in enumerate(product_ids):
+            t += gaps[1 + 2 * number]
+            page = f"/p/{product_id}"
+            dwell_ms = _dwell(page, dwell[1 + number])
+            self._event(rows, session_id, day, t, "product_view", page, product_id, dwell_ms)
+            if not buy_now:
+                t += gaps[2 + 2 * number]
+                self._event(rows, session_id, day, t, "add_to_cart", page, product_id, None)
+        t += gaps[8] + 20
+        ordered = t
+        self._event(rows, session_id, day, ordered, "checkout", "/checkout", None, None)
+        t += gaps[9] * 2
+        self._event(rows, session_id, day, t, "payment", "/pay", None, None)
+        return session_id, ordered, t
 
-    def _unpaid_order(self, rows, day, second, customer_id, session_id, channel, indices):
-        order_id = self.next_id("O")
-        for line_number, index in enumerate(indices, start=1):
-            product = self.products[index]
-            rows.add(
-                "order_items",
-                (order_id, line_number, product.product_id, 1, product.price_cents, 0),
+    def _browsing_sessions(self, rows: DayRows, day: int, converting: np.ndarray) -> None:
+        """Human sessions that do not buy, per channel, drawn for the whole day at once."""
+        rng = self.rng_sessions
+        conversion = np.minimum(CONVERSION * self.conversion_lift[day], 0.5)
+        counts = rng.poisson(converting * (1 / conversion - 1))
+        channel_of = np.repeat(np.arange(len(CHANNEL_CODES)), counts).tolist()
+        n = len(channel_of)
+        if n == 0:
+            return
+        seconds = self.random_seconds(rng, day, n).tolist()
+        u = rng.random((n, 14)).tolist()
+        load = self._load_ms(rng, n).tolist()
+        dwell = rng.gamma(2.0, 1.0, size=(n, 4)).tolist()
+        gaps = rng.integers(5, 90, size=(n, 6)).tolist()
+        viewed = _draw(rng, self._popularity_cumulative, 2 * n).reshape(n, 2).tolist()
+        landing_product = rng.integers(len(self.products), size=n).tolist()
+        devices = _draw(rng, self._device_cumulative, n).tolist()
+        visitors = rng.integers(self.anonymous_pool, size=n).tolist()
+        registered, n_registered = self.registered, self.n_registered
+        recent = max(1, n_registered // 12)
+        for i in range(n):
+            channel = CHANNEL_CODES[channel_of[i]]
+            draws, second, load_ms = u[i], seconds[i], load[i]
+            customer_id = visitor = None
+            if n_registered and draws[0] < 0.3:
+                # Logged-in visits: recent customers come back more often than old ones.
+                span = recent if draws[1] < 0.5 else n_registered
+                customer_id = self.customer_id(
+                    int(registered[n_registered - 1 - int(draws[2] * span)])
+                )
+            else:
+                visitor = f"A{visitors[i]:0{self.w}d}"
+            campaign = self.campaign_for(channel, day)
+            campaign_id = campaign.campaign_id if campaign and draws[3] < 0.8 else None
+            landing = self._landing_page(campaign_id, draws[4], draws[5], landing_product[i])
+            session_id = self._new_session(
+                rows,
+                day,
+                second,
+                channel,
+                customer_id,
+                visitor,
+                campaign_id,
+                self._device_names[devices[i]],
+                landing,
+                load_ms,
+                None if draws[6] < 0.01 else False,
             )
+            t = second
+            if IS_PAID[channel_of[i]]:
+                t = self._ad_events(rows, session_id, day, t, gaps[i][0] // 4 + 1)
+            dwell_ms = _dwell(landing, dwell[i][0])
+            self._event(rows, session_id, day, t, "page_view", landing, None, dwell_ms)
+            # Slow landing pages lose visitors.
+            if draws[7] < 0.40 + (0.26 if load_ms > 3000 else 0.0):
+                continue
+            if draws[8] < 0.08 and landing != "/":
+                t += gaps[i][1]
+                dwell_ms = _dwell("/", dwell[i][1])
+                self._event(rows, session_id, day, t, "page_view", "/", None, dwell_ms)
+            products = viewed[i][:1] if draws[9] < 0.78 else viewed[i]
+            for number, index in enumerate(products):
+                product_id = self.products[index].product_id
+                t += gaps[i][2 + number]
+                page = f"/p/{product_id}"
+                dwell_ms = _dwell(page, dwell[i][2 + number])
+                self._event(rows, session_id, day, t, "product_view", page, product_id, dwell_ms)
+            carted = draws[10] < 0.26
+            if carted:
+                product_id = self.products[products[0]].product_id
+                page = f"/p/{product_id}"
+                for _ in range(2 if draws[11] < 0.1 else 1):
+                    t += gaps[i][4]
+                    self._event(rows, session_id, day, t, "add_to_cart", page, product_id, None)
+            if (carted and draws[12] < 0.36) or (not carted and draws[12] < 0.01):
+                t += gaps[i][5] + 20
+                self._event(rows, session_id, day, t, "checkout", "/checkout", None, None)
+                if customer_id is not None and draws[13] < 0.6:
+                    self._unpaid_order(rows, day, t, customer_id, session_id, channel, products[0])
+
+    def _bot_sessions(self, rows: DayRows, day: int, human_sessions: int) -> None:
+        """Click-fraud visits on paid ads: many page views within a second, no dwell."""
+        rng = self.rng_sessions
+        n = int(rng.poisson(human_sessions * catalog.BOT_SHARE / (1 - catalog.BOT_SHARE)))
+        paid = catalog.PAID_CHANNELS
+        for second in self.random_seconds(rng, day, n).tolist():
+            u = rng.random(6).tolist()
+            channel = paid[int(u[0] * len(paid))]
+            campaign = self.campaign_for(channel, day)
+            campaign_id = campaign.campaign_id if campaign and u[1] < 0.8 else None
+            session_id = self._new_session(
+                rows,
+                day,
+                second,
+                channel,
+                None,
+                f"A{int(u[2] * self.anonymous_pool):0{self.w}d}",
+                campaign_id,
+                "android",
+                "/",
+                int(200 + u[3] * 700),
+                True if u[4] < catalog.BOT_FLAGGED_SHARE else None,
+            )
+            self._ad_events(rows, session_id, day, second, 0)
+            for step in range(4 + int(u[5] * 2)):
+                page = "/" if step == 0 else f"/c/{catalog.CATEGORIES[step].code}"
+                self._event(
+                    rows,
+                    session_id,
+                    day,
+                    second + step // 3,
+                    "page_view",
+                    page,
+                    None,
+                    0,
+                )
+
+    def _unpaid_order(self, rows, day, second, customer_id, session_id, channel, index):
+        """An order created at a checkout that was never paid (cancelled by the end)."""
+        order_id = self.next_id("O", self.w)
+        product = self.products[index]
+        rows.add("order_items", (order_id, 1, product.product_id, 1, product.price_cents, 0))
         status = "created" if day >= self.days - 1 else "cancelled"
         rows.add(
             "orders",
@@ -865,40 +904,50 @@ class ShopSimulation:
                 CHANNELS[channel].platform,
                 None,
                 0,
-                0 if self.products[indices[0]].price_cents >= 9900 else 1000,
+                0 if product.price_cents >= 9900 else 1000,
                 None,
                 None,
             ),
         )
 
     # ------------------------------------------------------------------ spend, stock, budgets
-    def ad_spend_rows(self, day: int, sessions: list[tuple]) -> list[tuple]:
+    def _ad_spend_rows(self, day: int) -> list[tuple]:
         """Daily ad spend per paid channel and campaign, from that day's tracked clicks."""
         rng = self.rng_spend
-        visits: dict[tuple[str, str], int] = {}
-        for session in sessions:
-            channel = session[4]
-            if CHANNELS[channel].is_paid:
-                key = (channel, session[7] or "")
-                visits[key] = visits.get(key, 0) + 1
         out = []
-        for (channel, campaign_id), count in sorted(visits.items()):
+        month = self.day_text[day][:7] + "-01"
+        expensive_channel, expensive_month, expensive_factor = catalog.EXPENSIVE_MONTH
+        for (channel, campaign_id), count in sorted(self._visits.items()):
             info = CHANNELS[channel]
-            clicks = max(1, int(round(count * info.clicks_per_session * rng.uniform(0.95, 1.05))))
-            impressions = int(round(clicks / (info.ctr * rng.uniform(0.9, 1.1))))
-            campaign = self.campaign_for(channel, day) if campaign_id else None
-            dearer = 1.2 if campaign and campaign.phase(day) == "burst" else 1.0
-            spend = int(round(clicks * info.cpc * 100 * dearer * rng.uniform(0.92, 1.08)))
+            u = rng.random(3).tolist()
+            clicks = max(1, int(round(count * info.clicks_per_session * (0.95 + 0.1 * u[0]))))
+            impressions = int(round(clicks / (info.ctr * (0.9 + 0.2 * u[1]))))
+            cpc = info.cpc
+            if campaign_id and self.campaign_for(channel, day).phase(day) == "burst":
+                cpc *= 1.2
+            if channel == expensive_channel and self.dates[day].month == expensive_month:
+                cpc *= expensive_factor
+            spend = int(round(clicks * cpc * 100 * (0.92 + 0.16 * u[2])))
             out.append(
-                (self.day_text[day], channel, campaign_id or None, impressions, clicks, spend)
+                (
+                    self.day_text[day],
+                    channel,
+                    campaign_id or None,
+                    impressions,
+                    clicks,
+                    spend,
+                )
             )
-            month = self.day_text[day][:7] + "-01"
-            self.spend_by_month[(month, channel)] = (
-                self.spend_by_month.get((month, channel), 0) + spend
-            )
+            key = (month, channel)
+            self.spend_by_month[key] = self.spend_by_month.get(key, 0) + spend
+            if campaign_id:
+                self.spend_by_campaign[campaign_id] = (
+                    self.spend_by_campaign.get(campaign_id, 0) + spend
+                )
         return out
 
-    def _inventory_day(self, rows: MonthRows, day: int, units_sold: np.ndarray) -> None:
+    def _inventory_day(self, rows: DayRows, day: int, units_sold: np.ndarray) -> None:
+        """End-of-day stock per product; reorders land after a lead time of days."""
         rng = self.rng_stock
         stock = self.stock
         arriving = stock["pending_day"] == day
@@ -906,36 +955,67 @@ class ShopSimulation:
         stock["pending_qty"][arriving] = 0
         stock["pending_day"][arriving] = -1
         stock["on_hand"] = np.maximum(stock["on_hand"] - units_sold, 0)
-        self.sales_history.append(units_sold)
-        recent = np.mean(self.sales_history[-28:], axis=0)
-        reorder = (stock["on_hand"] <= stock["safety"]) & (stock["pending_day"] < 0)
-        for index in np.nonzero(reorder)[0]:
-            stock["pending_qty"][index] = np.ceil(max(recent[index], 0.3) * rng.uniform(25, 45))
-            stock["pending_day"][index] = day + int(rng.integers(4, 16))
+        self.sales_history = [*self.sales_history[-27:], units_sold]
+        recent = np.mean(self.sales_history, axis=0)
+        # Reorder when stock falls to the safety level or to four days of expected sales; the
+        # buyers plan ahead for the traffic of a coming campaign.
+        ahead = self.lift[day : day + 14].max() / self.lift[max(day - 27, 0) : day + 1].mean()
+        expected = recent * max(ahead, 1.0)
+        reorder_point = np.maximum(stock["safety"], np.ceil(expected * 4))
+        reorder = (stock["on_hand"] <= reorder_point) & (stock["pending_day"] < 0)
+        for index in np.nonzero(reorder)[0].tolist():
+            quantity = max(expected[index], 0.3) * rng.uniform(25, 45)
+            stock["pending_qty"][index] = np.ceil(quantity)
+            stock["pending_day"][index] = day + int(rng.integers(3, 12))
+        on_hand = stock["on_hand"].astype(np.int64).tolist()
+        safety = stock["safety"].astype(np.int64).tolist()
+        date = self.day_text[day]
         for index, product in enumerate(self.products):
             rows.add(
                 "inventory_snapshots",
-                (
-                    self.day_text[day],
-                    product.product_id,
-                    int(stock["on_hand"][index]),
-                    int(stock["safety"][index]),
-                ),
+                (date, product.product_id, on_hand[index], safety[index]),
             )
 
-    def _budget_rows(self) -> MonthRows:
+    def _closing_rows(self) -> DayRows:
+        """Campaigns (budgets set around their spend) and monthly channel budgets."""
         rng = self.rng_spend
-        rows = MonthRows()
+        rows = DayRows()
+        size = self.scale.new_buyers_per_day / 5.3
+        for c in self.campaigns:
+            spent = self.spend_by_campaign.get(c.campaign_id, 0)
+            if spent:
+                budget = int(spent * rng.uniform(1.0, 1.3) / 10_000 + 1) * 10_000
+            else:  # referral rewards of a social-fission campaign, not ad spend
+                budget = int(rng.uniform(1_000, 3_000) * size + 1) * 100
+            rows.add(
+                "campaigns",
+                (
+                    c.campaign_id,
+                    c.name,
+                    c.channel,
+                    c.campaign_type,
+                    self.ts(c.warmup, 0),
+                    self.ts(c.burst, 0),
+                    self.ts(c.tail, 0),
+                    self.ts(c.end, 0),
+                    budget,
+                ),
+            )
         last_november = max(
-            (m for m, c in self.spend_by_month if m.endswith("-11-01")), default=None
+            (m for m, _ in self.spend_by_month if m.endswith("-11-01")), default=None
         )
         for (month, channel), spend in sorted(self.spend_by_month.items()):
-            factor = rng.uniform(1.0, 1.15)
             if month == last_november and channel == "douyin_ads":
-                factor = 1 / 1.18  # the month Douyin overspent its budget
-            budget = int(round(spend * factor / 10_000)) * 10_000
+                budget = int(spend / 1.18 / 10_000) * 10_000  # Douyin overspent this month
+            else:
+                budget = int(spend * rng.uniform(1.0, 1.15) / 10_000 + 1) * 10_000
             rows.add(
                 "marketing_budgets",
-                (month, channel, max(budget, 10_000), channel in ("douyin_ads", "search_ads")),
+                (
+                    month,
+                    channel,
+                    max(budget, 10_000),
+                    channel in ("douyin_ads", "search_ads"),
+                ),
             )
         return rows

@@ -30,14 +30,21 @@ def format_cents(cents: int) -> str:
     return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
-def _csv_value(value: object, type_: str) -> str:
+def _csv_value(value: object, type_: str) -> object:
     if value is None:
-        return ""
+        return None
     if type_ == MONEY:
         return format_cents(value)  # type: ignore[arg-type]
     if type_ == BOOL:
         return "true" if value else "false"
-    return str(value)
+    return value
+
+
+def _with_text(row: tuple, special: list[tuple[int, str]]) -> list:
+    values = list(row)
+    for index, type_ in special:
+        values[index] = _csv_value(values[index], type_)
+    return values
 
 
 class TableWriter:
@@ -76,10 +83,12 @@ class TableWriter:
             return
         self.rows_written += len(rows)
         if self.fmt == "csv":
-            types = self._types
-            self._csv.writerows(
-                [_csv_value(v, t) for v, t in zip(row, types, strict=True)] for row in rows
-            )
+            # The csv module writes None as an empty field and integers as digits; only
+            # money and boolean columns need their text form.
+            special = [(i, t) for i, t in enumerate(self._types) if t in (MONEY, BOOL)]
+            if special:
+                rows = [_with_text(row, special) for row in rows]
+            self._csv.writerows(rows)
         else:
             self._pending.extend(rows)
             while len(self._pending) >= self.ROW_GROUP_SIZE:

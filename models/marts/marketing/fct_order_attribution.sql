@@ -1,0 +1,190 @@
+-- One row per paid order x attribution model x credited touch. Every paid order is credited
+-- exactly once per model: its weights sum to 1 and its attributed amounts sum to the order's
+-- own. Touches are the customer's non-bot sessions that started within
+-- var attribution_lookback_days before the order (plus the order's own session); an order
+-- with none is credited to channel 'unattributed'.
+
+with
+
+orders as (
+    select * from {{ ref('fct_orders') }}
+),
+
+sessions as (
+    select * from {{ ref('fct_sessions') }}
+),
+
+paid_orders as (
+    select
+        orders.order_id,
+        orders.customer_id,
+        orders.session_id,
+        orders.ordered_at,
+        orders.paid_date,
+        orders.is_first_paid_order,
+        orders.gmv_cny,
+        orders.net_revenue_cny,
+        orders.gross_margin_cny
+    from orders
+    where orders.is_paid
+),
+
+human_sessions as (
+    select
+        sessions.session_id,
+        sessions.customer_id,
+        sessions.started_at,
+        sessions.channel,
+        sessions.campaign_id
+    from sessions
+    where not sessions.is_bot
+),
+
+-- Sessions of the same customer, and the order's own session (which may not be logged in).
+candidate_touches as (
+    select
+        paid_orders.order_id,
+        human_sessions.session_id
+    from paid_orders
+    inner join human_sessions
+        on paid_orders.customer_id = human_sessions.customer_id
+    union
+    select
+        paid_orders.order_id,
+        human_sessions.session_id
+    from paid_orders
+    inner join human_sessions
+        on paid_orders.session_id = human_sessions.session_id
+),
+
+touches as (
+    select
+        paid_orders.order_id,
+        human_sessions.session_id,
+        human_sessions.channel,
+        human_sessions.campaign_id,
+        human_sessions.started_at
+    from candidate_touches
+    inner join paid_orders
+        on candidate_touches.order_id = paid_orders.order_id
+    inner join human_sessions
+        on candidate_touches.session_id = human_sessions.session_id
+    where
+        human_sessions.started_at <= paid_orders.ordered_at
+        and human_sessions.started_at >= {{ dbt.dateadd(
+            'day', -1 * var('attribution_lookback_days'), 'paid_orders.ordered_at'
+        ) }}
+),
+
+touches_ranked as (
+    select
+        touches.*,
+        row_number() over (
+            partition by touches.order_id
+            order by touches.started_at, touches.session_id
+        ) as touch_number,
+        row_number() over (
+            partition by touches.order_id
+            order by touches.started_at desc, touches.session_id desc
+        ) as touch_rank_from_last,
+        count(*) over (partition by touches.order_id) as touches_in_window
+    from touches
+),
+
+credited as (
+    select
+        'last_touch' as attribution_model,
+        touches_ranked.*,
+        1.0 as weight,
+        1 as rank_from_last_credited
+    from touches_ranked
+    where touches_ranked.touch_rank_from_last = 1
+    union all
+    select
+        'first_touch' as attribution_model,
+        touches_ranked.*,
+        1.0 as weight,
+        1 as rank_from_last_credited
+    from touches_ranked
+    where touches_ranked.touch_number = 1
+    union all
+    select
+        'linear' as attribution_model,
+        touches_ranked.*,
+        1.0 / touches_ranked.touches_in_window as weight,
+        touches_ranked.touch_rank_from_last as rank_from_last_credited
+    from touches_ranked
+),
+
+models as (
+    select 'last_touch' as attribution_model
+    union all
+    select 'first_touch' as attribution_model
+    union all
+    select 'linear' as attribution_model
+),
+
+credited_with_orders as (
+    select
+        models.attribution_model,
+        paid_orders.order_id,
+        paid_orders.customer_id,
+        paid_orders.paid_date,
+        paid_orders.is_first_paid_order,
+        paid_orders.gmv_cny,
+        paid_orders.net_revenue_cny,
+        paid_orders.gross_margin_cny,
+        credited.session_id,
+        coalesce(credited.channel, 'unattributed') as channel,
+        credited.campaign_id,
+        credited.started_at as touch_started_at,
+        credited.touch_number,
+        coalesce(credited.touches_in_window, 0) as touches_in_window,
+        coalesce(credited.weight, 1.0) as weight,
+        coalesce(credited.rank_from_last_credited, 1) as rank_from_last_credited
+    from paid_orders
+    cross join models
+    left join credited
+        on
+            paid_orders.order_id = credited.order_id
+            and models.attribution_model = credited.attribution_model
+),
+
+final as (
+    select
+        {{ surrogate_key([
+            'credited_with_orders.order_id',
+            'credited_with_orders.attribution_model',
+            'credited_with_orders.session_id',
+        ]) }} as order_attribution_id,
+        credited_with_orders.order_id,
+        credited_with_orders.attribution_model,
+        credited_with_orders.customer_id,
+        credited_with_orders.paid_date,
+        credited_with_orders.is_first_paid_order,
+        credited_with_orders.session_id,
+        credited_with_orders.channel,
+        credited_with_orders.campaign_id,
+        credited_with_orders.touch_started_at,
+        credited_with_orders.touch_number,
+        credited_with_orders.touches_in_window,
+        credited_with_orders.weight,
+        {{ allocate_pro_rata(
+            'credited_with_orders.gmv_cny', 'credited_with_orders.weight',
+            'credited_with_orders.rank_from_last_credited',
+            'credited_with_orders.order_id, credited_with_orders.attribution_model'
+        ) }} as attributed_gmv_cny,
+        {{ allocate_pro_rata(
+            'credited_with_orders.net_revenue_cny', 'credited_with_orders.weight',
+            'credited_with_orders.rank_from_last_credited',
+            'credited_with_orders.order_id, credited_with_orders.attribution_model'
+        ) }} as attributed_net_revenue_cny,
+        {{ allocate_pro_rata(
+            'credited_with_orders.gross_margin_cny', 'credited_with_orders.weight',
+            'credited_with_orders.rank_from_last_credited',
+            'credited_with_orders.order_id, credited_with_orders.attribution_model'
+        ) }} as attributed_gross_margin_cny
+    from credited_with_orders
+)
+
+select * from final

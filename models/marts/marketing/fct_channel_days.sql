@@ -121,6 +121,8 @@ final as (
         {{ surrogate_key(['joined.date_day', 'joined.channel', 'joined.attribution_model']) }}
             as channel_day_id,
         joined.*,
+        joined.attribution_model = '{{ var("default_attribution_model") }}'
+            as is_default_attribution_model,
         {{ safe_divide('joined.clicks', 'joined.impressions') }} as click_through_rate,
         {{ safe_divide('joined.spend_cny', 'joined.clicks') }} as cost_per_click_cny,
         {{ safe_divide('joined.spend_cny', 'joined.sessions') }} as cost_per_visit_cny,

@@ -1,0 +1,126 @@
+"""Marketing marts checked against independent computations on the built demo warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from conftest import query
+
+pytestmark = pytest.mark.integration
+
+LOOKBACK = dt.timedelta(days=7)
+
+
+def _last_touch_channel(order, sessions_by_customer, sessions_by_id):
+    """Last-touch channel of a paid order, written from the definition in DECISIONLOG.md."""
+    order_id, customer_id, session_id, ordered_at = order
+    candidates = {}
+    for session in sessions_by_customer.get(customer_id, []):
+        candidates[session[0]] = session
+    if session_id in sessions_by_id:
+        candidates[session_id] = sessions_by_id[session_id]
+    touches = [s for s in candidates.values() if ordered_at - LOOKBACK <= s[2] <= ordered_at]
+    if not touches:
+        return "unattributed"
+    return max(touches, key=lambda s: (s[2], s[0]))[3]
+
+
+def test_one_days_channel_roi_matches_a_hand_written_attribution(clean_warehouse):
+    db = clean_warehouse
+    channel, day = query(
+        db,
+        "select channel, spend_date from marts.fct_ad_spend where channel = 'douyin_ads' "
+        "group by all order by sum(spend_cny) desc, spend_date limit 1",
+    )[0]
+    sessions = query(
+        db,
+        "select session_id, customer_id, started_at, channel from marts.fct_sessions "
+        "where not is_bot",
+    )
+    sessions_by_id = {s[0]: s for s in sessions}
+    sessions_by_customer: dict[str, list] = {}
+    for s in sessions:
+        if s[1] is not None:
+            sessions_by_customer.setdefault(s[1], []).append(s)
+    orders = query(
+        db,
+        "select order_id, customer_id, session_id, ordered_at, net_revenue_cny "
+        "from marts.fct_orders where is_paid and paid_date = ?".replace("?", f"'{day}'"),
+    )
+    revenue = sum(
+        (
+            o[4]
+            for o in orders
+            if _last_touch_channel(o[:4], sessions_by_customer, sessions_by_id) == channel
+        ),
+        Decimal(0),
+    )
+    spend = query(
+        db,
+        f"select sum(spend) from raw.ad_spend where channel = '{channel}' and spend_date = '{day}'",
+    )[0][0]
+    expected_roi = float(revenue / spend)
+    mart_roi, mart_revenue = query(
+        db,
+        "select roi, attributed_net_revenue_cny from marts.fct_channel_days "
+        f"where channel = '{channel}' and date_day = '{day}' and attribution_model = 'last_touch'",
+    )[0]
+    assert mart_revenue == revenue
+    assert mart_roi == pytest.approx(expected_roi, rel=1e-12)
+    assert revenue > 0
+
+
+def test_bots_never_get_credit_and_every_order_is_credited_once(clean_warehouse):
+    db = clean_warehouse
+    credited_bots = query(
+        db,
+        "select count(*) from marts.fct_order_attribution as a "
+        "join marts.fct_sessions as s using (session_id) where s.is_bot",
+    )[0][0]
+    assert credited_bots == 0
+    per_model = query(
+        db,
+        "select attribution_model, count(distinct order_id), sum(attributed_net_revenue_cny) "
+        "from marts.fct_order_attribution group by 1 order by 1",
+    )
+    paid_orders, net_revenue = query(
+        db, "select count(*), sum(net_revenue_cny) from marts.fct_orders where is_paid"
+    )[0]
+    assert [row[0] for row in per_model] == ["first_touch", "last_touch", "linear"]
+    for _, orders, revenue in per_model:
+        assert (orders, revenue) == (paid_orders, net_revenue)
+
+
+def test_last_touch_revenue_of_every_channel_matches_a_hand_written_attribution(
+    clean_warehouse,
+):
+    db = clean_warehouse
+    sessions = query(
+        db,
+        "select session_id, customer_id, started_at, channel from marts.fct_sessions "
+        "where not is_bot",
+    )
+    sessions_by_id = {s[0]: s for s in sessions}
+    sessions_by_customer: dict[str, list] = {}
+    for s in sessions:
+        if s[1] is not None:
+            sessions_by_customer.setdefault(s[1], []).append(s)
+    expected: dict[str, Decimal] = {}
+    for order in query(
+        db,
+        "select order_id, customer_id, session_id, ordered_at, net_revenue_cny "
+        "from marts.fct_orders where is_paid",
+    ):
+        channel = _last_touch_channel(order[:4], sessions_by_customer, sessions_by_id)
+        expected[channel] = expected.get(channel, Decimal(0)) + order[4]
+    actual = dict(
+        query(
+            db,
+            "select channel, sum(attributed_net_revenue_cny) from marts.fct_channel_days "
+            "where attribution_model = 'last_touch' group by 1 having sum(attributed_orders) > 0",
+        )
+    )
+    assert actual == expected

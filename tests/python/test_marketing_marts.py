@@ -124,3 +124,45 @@ def test_last_touch_revenue_of_every_channel_matches_a_hand_written_attribution(
         )
     )
     assert actual == expected
+
+
+def test_one_days_funnel_conversion_matches_a_query_on_raw_events(clean_warehouse):
+    """Session conversion of Douyin ads on its busiest day, straight from raw tables."""
+    db = clean_warehouse
+    day = query(
+        db,
+        "select session_date from marts.fct_sessions where channel = 'douyin_ads' "
+        "group by 1 order by count(*) desc, 1 limit 1",
+    )[0][0]
+    expected = query(
+        db,
+        f"""
+        with sessions as (
+            select session_id, is_bot from raw.sessions
+            where channel = 'douyin_ads'
+              and timezone('Asia/Shanghai', started_at::timestamptz)::date = '{day}'
+        ),
+        events as (
+            select session_id, event_type, occurred_at::timestamptz as at from raw.events
+        ),
+        per_session as (
+            select
+                s.session_id,
+                coalesce(s.is_bot, false)
+                or (count(e.session_id) >= 5
+                    and coalesce(epoch(max(e.at) - min(e.at)), 0) <= 2) as bot,
+                bool_or(e.event_type = 'payment') as paid
+            from sessions as s left join events as e using (session_id)
+            group by s.session_id, s.is_bot
+        )
+        select count(*) filter (where not bot and paid) / count(*) filter (where not bot)
+        from per_session
+        """,
+    )[0][0]
+    actual = query(
+        db,
+        "select sum(payment_sessions) / sum(sessions) from marts.fct_funnel_days "
+        f"where channel = 'douyin_ads' and date_day = '{day}'",
+    )[0][0]
+    assert actual == pytest.approx(expected, rel=1e-12)
+    assert expected > 0

@@ -28,6 +28,20 @@ def _last_touch_channel(order, sessions_by_customer, sessions_by_id):
     return max(touches, key=lambda s: (s[2], s[0]))[3]
 
 
+def _human_sessions(db):
+    """Non-bot sessions indexed by customer and by id."""
+    sessions = query(
+        db,
+        "select session_id, customer_id, started_at, channel from marts.fct_sessions "
+        "where not is_bot",
+    )
+    by_customer: dict[str, list] = {}
+    for session in sessions:
+        if session[1] is not None:
+            by_customer.setdefault(session[1], []).append(session)
+    return by_customer, {session[0]: session for session in sessions}
+
+
 def test_one_days_channel_roi_matches_a_hand_written_attribution(clean_warehouse):
     db = clean_warehouse
     channel, day = query(
@@ -35,16 +49,7 @@ def test_one_days_channel_roi_matches_a_hand_written_attribution(clean_warehouse
         "select channel, spend_date from marts.fct_ad_spend where channel = 'douyin_ads' "
         "group by all order by sum(spend_cny) desc, spend_date limit 1",
     )[0]
-    sessions = query(
-        db,
-        "select session_id, customer_id, started_at, channel from marts.fct_sessions "
-        "where not is_bot",
-    )
-    sessions_by_id = {s[0]: s for s in sessions}
-    sessions_by_customer: dict[str, list] = {}
-    for s in sessions:
-        if s[1] is not None:
-            sessions_by_customer.setdefault(s[1], []).append(s)
+    sessions_by_customer, sessions_by_id = _human_sessions(db)
     orders = query(
         db,
         "select order_id, customer_id, session_id, ordered_at, net_revenue_cny "
@@ -98,16 +103,7 @@ def test_last_touch_revenue_of_every_channel_matches_a_hand_written_attribution(
     clean_warehouse,
 ):
     db = clean_warehouse
-    sessions = query(
-        db,
-        "select session_id, customer_id, started_at, channel from marts.fct_sessions "
-        "where not is_bot",
-    )
-    sessions_by_id = {s[0]: s for s in sessions}
-    sessions_by_customer: dict[str, list] = {}
-    for s in sessions:
-        if s[1] is not None:
-            sessions_by_customer.setdefault(s[1], []).append(s)
+    sessions_by_customer, sessions_by_id = _human_sessions(db)
     expected: dict[str, Decimal] = {}
     for order in query(
         db,

@@ -16,8 +16,8 @@ ad_spend as (
     select * from {{ ref('fct_ad_spend') }}
 ),
 
-sessions as (
-    select * from {{ ref('fct_sessions') }}
+funnel as (
+    select * from {{ ref('fct_funnel_days') }}
 ),
 
 attribution as (
@@ -40,14 +40,15 @@ spend_daily as (
     group by ad_spend.spend_date, ad_spend.channel
 ),
 
+-- Session counts come from the funnel, which already splits human and bot sessions.
 sessions_daily as (
     select
-        sessions.session_date as date_day,
-        sessions.channel,
-        sum(case when sessions.is_bot then 0 else 1 end) as sessions,
-        sum(case when sessions.is_bot then 1 else 0 end) as bot_sessions
-    from sessions
-    group by sessions.session_date, sessions.channel
+        funnel.date_day,
+        funnel.channel,
+        sum(funnel.sessions) as sessions,
+        sum(funnel.bot_sessions) as bot_sessions
+    from funnel
+    group by funnel.date_day, funnel.channel
 ),
 
 attributed_daily as (

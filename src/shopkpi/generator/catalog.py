@@ -88,8 +88,6 @@ CHANNELS: dict[str, Channel] = {
 EXPENSIVE_MONTH = ("wechat_ads", 9, 1.75)
 
 PAID_CHANNELS = tuple(code for code, c in CHANNELS.items() if c.is_paid)
-PRIVATE_CHANNELS = ("wecom", "community_group", "mini_program", "official_account")
-ORGANIC_CHANNELS = ("organic_search", "direct", "natural_recommendation")
 
 # Channel of a customer's first tracked order (acquisition mix).
 FIRST_ORDER_CHANNEL_WEIGHTS: dict[str, float] = {

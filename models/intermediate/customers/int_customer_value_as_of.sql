@@ -1,0 +1,21 @@
+-- The date every customer-value mart is measured as of: var customer_value_as_of_date, or
+-- the last shop date with a paid order.
+
+with
+
+paid_orders as (
+    select {{ shop_date('paid_at') }} as paid_date
+    from {{ ref('stg_shop__orders') }}
+    where is_paid
+),
+
+final as (
+    select
+        coalesce(
+            cast(nullif('{{ var("customer_value_as_of_date", "") }}', '') as date),
+            max(paid_date)
+        ) as as_of_date
+    from paid_orders
+)
+
+select * from final

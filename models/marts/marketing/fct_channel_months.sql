@@ -1,7 +1,8 @@
 -- One row per month x channel x attribution model: spend against the channel's budget and
 -- its cap on the month's total spend, new customers credited to the channel and what each
--- cost (CAC), and the month's ROI. Months and channels come from spend, budgets and credited
--- orders, so a channel with a budget but no spend still shows.
+-- cost (CAC), registered users credited to the channel and what each cost, and the month's
+-- ROI. Every channel has a row every month (fct_channel_days is a full grid), so a channel
+-- with a budget but no spend still shows.
 
 with
 
@@ -15,6 +16,19 @@ budgets as (
 
 caps as (
     select * from {{ ref('channel_budget_caps') }}
+),
+
+registrations as (
+    select * from {{ ref('fct_customer_registrations') }}
+),
+
+registrations_monthly as (
+    select
+        registrations.registration_month as month_start_date,
+        registrations.registration_channel as channel,
+        count(*) as registered_users
+    from registrations
+    group by registrations.registration_month, registrations.registration_channel
 ),
 
 monthly as (
@@ -77,6 +91,9 @@ measured as (
         with_totals.attributed_new_customers,
         {{ safe_divide('with_totals.spend_cny', 'with_totals.attributed_new_customers') }}
             as customer_acquisition_cost_cny,
+        coalesce(registrations_monthly.registered_users, 0) as registered_users,
+        {{ safe_divide('with_totals.spend_cny', 'registrations_monthly.registered_users') }}
+            as cost_per_registered_user_cny,
         cast(with_totals.attributed_net_revenue_cny as decimal(18, 2))
             as attributed_net_revenue_cny,
         cast(with_totals.attributed_gross_margin_cny as decimal(18, 2))
@@ -93,6 +110,10 @@ measured as (
         on
             with_totals.month_start_date = budgets.budget_month
             and with_totals.channel = budgets.channel
+    left join registrations_monthly
+        on
+            with_totals.month_start_date = registrations_monthly.month_start_date
+            and with_totals.channel = registrations_monthly.channel
 ),
 
 final as (

@@ -80,7 +80,7 @@ customer_month_grid as (
         customer_months_paid.last_paid_date_in_month
     from first_months
     inner join months
-        on months.month_start_date >= first_months.first_paid_month
+        on first_months.first_paid_month <= months.month_start_date
     left join customer_months_paid
         on
             first_months.customer_id = customer_months_paid.customer_id

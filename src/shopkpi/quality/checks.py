@@ -46,7 +46,13 @@ class Expect:
 
 
 def expect(
-    expectation_type: str, /, *, severity: str = ERROR, rule: str | None = None, notes=None, **kwargs
+    expectation_type: str,
+    /,
+    *,
+    severity: str = ERROR,
+    rule: str | None = None,
+    notes=None,
+    **kwargs,
 ) -> Expect:
     return Expect(expectation_type, kwargs, severity, rule, notes)
 
@@ -143,7 +149,9 @@ RAW_RULES: dict[str, RawRules] = {
             Timestamp("delivered_at"),
         ),
         invalid=(
-            _invalid("expect_column_values_to_be_in_set", column="status", value_set=ORDER_STATUSES),
+            _invalid(
+                "expect_column_values_to_be_in_set", column="status", value_set=ORDER_STATUSES
+            ),
             _invalid(
                 "expect_column_values_to_not_be_null",
                 column="paid_at",
@@ -195,7 +203,9 @@ RAW_RULES: dict[str, RawRules] = {
         timestamps=(Timestamp("occurred_at", required=True),),
         non_negative=("dwell_ms",),
         invalid=(
-            _invalid("expect_column_values_to_be_in_set", column="event_type", value_set=EVENT_TYPES),
+            _invalid(
+                "expect_column_values_to_be_in_set", column="event_type", value_set=EVENT_TYPES
+            ),
             _invalid("expect_column_values_to_not_be_null", column="event_type"),
         ),
         references=(
@@ -255,7 +265,9 @@ RAW_RULES: dict[str, RawRules] = {
         timestamps=(Timestamp("reviewed_at", required=True),),
         invalid=(
             _invalid("expect_column_values_to_not_be_null", column="rating"),
-            _invalid("expect_column_values_to_be_between", column="rating", min_value=1, max_value=5),
+            _invalid(
+                "expect_column_values_to_be_between", column="rating", min_value=1, max_value=5
+            ),
         ),
         references=(
             Reference("order_id", "orders", "order_id"),
@@ -294,8 +306,12 @@ def raw_expectations(table_name: str) -> list[Expect]:
         )
     )
     out += [
-        expect("expect_column_values_to_be_of_type", rule="contract", column=c.name,
-               type_=PANDAS_DTYPE[c.type])
+        expect(
+            "expect_column_values_to_be_of_type",
+            rule="contract",
+            column=c.name,
+            type_=PANDAS_DTYPE[c.type],
+        )
         for c in table.columns
     ]
     not_null = [c for c in table.key if c not in rules.nullable_key] + list(rules.required)
@@ -332,8 +348,11 @@ def raw_expectations(table_name: str) -> list[Expect]:
                     "expect_column_values_to_not_be_null",
                     rule="unparseable_timestamp",
                     column=ts.parsed,
-                    row_condition={"type": "nullity", "column": {"name": ts.column},
-                                   "is_null": False},
+                    row_condition={
+                        "type": "nullity",
+                        "column": {"name": ts.column},
+                        "is_null": False,
+                    },
                     notes=f"Where {ts.column} is given, it parses as a shop time.",
                 )
             )
@@ -349,8 +368,7 @@ def raw_expectations(table_name: str) -> list[Expect]:
             )
     money = [c.name for c in table.columns if c.type == MONEY]
     out += [
-        expect("expect_column_values_to_be_between", rule="negative_amount", column=c,
-               min_value=0)
+        expect("expect_column_values_to_be_between", rule="negative_amount", column=c, min_value=0)
         for c in money + list(rules.non_negative)
     ]
     out += list(rules.invalid)
@@ -412,8 +430,7 @@ def raw_query(table_name: str, shop_timezone: str) -> str:
         )
     order = ", ".join(f"t.{c}" for c in TABLES[table_name].column_names)
     return (
-        f"select {', '.join(columns)} from raw.{table_name} as t {' '.join(joins)} "
-        f"order by {order}"
+        f"select {', '.join(columns)} from raw.{table_name} as t {' '.join(joins)} order by {order}"
     )
 
 
@@ -442,8 +459,13 @@ class MartCheck:
 
 def _between_0_and_1(*columns: str, severity: str = ERROR) -> tuple[Expect, ...]:
     return tuple(
-        expect("expect_column_values_to_be_between", severity=severity, column=c,
-               min_value=0, max_value=1)
+        expect(
+            "expect_column_values_to_be_between",
+            severity=severity,
+            column=c,
+            min_value=0,
+            max_value=1,
+        )
         for c in columns
     )
 
@@ -497,8 +519,9 @@ def _zero(*columns: str) -> tuple[Expect, ...]:
 QUARANTINE_WARN_SHARE = 0.05
 
 
-def _reconciliation(name: str, description: str, key: tuple[str, ...], sql: str,
-                    *differences: str) -> MartCheck:
+def _reconciliation(
+    name: str, description: str, key: tuple[str, ...], sql: str, *differences: str
+) -> MartCheck:
     return MartCheck(
         name=f"reconcile_{name}",
         table=f"reconciliation.{name}",
@@ -523,8 +546,15 @@ MART_CHECKS: tuple[MartCheck, ...] = (
         (
             *_rows_at_least(1),
             *_key("order_id"),
-            *_non_negative("gross_item_revenue_cny", "discount_cny", "gmv_cny", "refund_cny",
-                           "cogs_cny", "shipping_fee_cny", "units"),
+            *_non_negative(
+                "gross_item_revenue_cny",
+                "discount_cny",
+                "gmv_cny",
+                "refund_cny",
+                "cogs_cny",
+                "shipping_fee_cny",
+                "units",
+            ),
             expect("expect_column_values_to_be_in_set", column="status", value_set=ORDER_STATUSES),
         ),
     ),
@@ -560,8 +590,11 @@ MART_CHECKS: tuple[MartCheck, ...] = (
         (
             *_key("order_attribution_id"),
             *_between_0_and_1("weight"),
-            expect("expect_column_values_to_be_in_set", column="attribution_model",
-                   value_set=["first_touch", "last_touch", "linear"]),
+            expect(
+                "expect_column_values_to_be_in_set",
+                column="attribution_model",
+                value_set=["first_touch", "last_touch", "linear"],
+            ),
         ),
     ),
     MartCheck(
@@ -594,8 +627,13 @@ MART_CHECKS: tuple[MartCheck, ...] = (
         (
             *_key("funnel_day_id"),
             # A session reaching a step counts at every earlier step: counts never increase.
-            *_monotone("sessions", "product_view_sessions", "add_to_cart_sessions",
-                       "checkout_sessions", "payment_sessions"),
+            *_monotone(
+                "sessions",
+                "product_view_sessions",
+                "add_to_cart_sessions",
+                "checkout_sessions",
+                "payment_sessions",
+            ),
             *_between_0_and_1(
                 "landing_to_product_view_rate",
                 "product_view_to_cart_rate",
@@ -613,8 +651,13 @@ MART_CHECKS: tuple[MartCheck, ...] = (
         (
             *_rows_at_least(1),
             *_key("date_day"),
-            *_between_0_and_1("organic_share", "private_domain_share", "bounce_rate",
-                              "slow_page_load_share", "first_purchase_conversion_rate"),
+            *_between_0_and_1(
+                "organic_share",
+                "private_domain_share",
+                "bounce_rate",
+                "slow_page_load_share",
+                "first_purchase_conversion_rate",
+            ),
         ),
     ),
     MartCheck(

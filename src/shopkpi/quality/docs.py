@@ -28,7 +28,9 @@ CDN_TO_NPM: dict[str, str] = {
     "https://unpkg.com/bootstrap-table@1.19.1/dist/": "bootstrap-table/dist/",
     # GX names 1.19.0 for one stylesheet of the same extension; 1.19.1 serves it.
     "https://unpkg.com/bootstrap-table@1.19.0/dist/": "bootstrap-table/dist/",
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/": "bootstrap-datepicker/dist/",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/": (
+        "bootstrap-datepicker/dist/"
+    ),
     "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/": "@fortawesome/fontawesome-free/",
     "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/": (
         "@forevolve/bootstrap-dark/dist/"
@@ -61,8 +63,9 @@ GX_ASSETS = "https://great-expectations-web-assets.s3.us-east-2.amazonaws.com/"
 _LOGO = re.compile(re.escape(GX_ASSETS) + r"([\w.-]+?\.(?:png|svg))(\?[^\"')]*)?")
 _STATIC_LINK = re.compile(r"((?:src|href)=\")(?:\./|(?:\.\./)+)?static/")
 _NEWSLETTER = re.compile(r"<p>\s*Stay current on everything GX.*?</p>", re.S)
-_GX_LINK = re.compile(r"<a [^>]*href=\"https?://(?:www\.)?greatexpectations\.io[^\"]*\"[^>]*>(.*?)</a>",
-                      re.S)
+_GX_LINK = re.compile(
+    r"<a [^>]*href=\"https?://(?:www\.)?greatexpectations\.io[^\"]*\"[^>]*>(.*?)</a>", re.S
+)
 # What a browser would fetch: a src/href attribute or a CSS url() pointing outside the site.
 _EXTERNAL_LINK = re.compile(r"(?:(?:src|href)=\"|url\(['\"]?)(https?://[^\s\"'<>)]+)")
 

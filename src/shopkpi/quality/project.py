@@ -51,7 +51,7 @@ def suite_document(check: Check) -> dict:
     from great_expectations.expectations.registry import get_expectation_impl
 
     expectations = []
-    for n, item in enumerate(check.expectations):
+    for item in check.expectations:
         impl = get_expectation_impl(item.type)
         meta = {"dq_rule": item.dq_rule} if item.dq_rule else {}
         expectation = impl(**item.kwargs, severity=item.severity, meta=meta, notes=item.notes)

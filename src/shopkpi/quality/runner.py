@@ -10,6 +10,7 @@ or raises; ``warning`` expectations are reported only.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -25,7 +26,6 @@ from shopkpi.contract import SHOP_TIMEZONE
 from shopkpi.quality import project
 from shopkpi.quality.checks import (
     CHANNELS,
-    ERROR,
     REFERENCE_DATE,
     REFERENCE_TIME,
     REFERENCE_YEAR,
@@ -148,10 +148,8 @@ def _plain(value):
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, str | bytes):
-        try:
+        with contextlib.suppress(ValueError, AttributeError):
             value = value.item()
-        except (ValueError, AttributeError):
-            pass
     if hasattr(value, "isoformat"):
         try:
             return None if value != value else value.isoformat()
@@ -343,8 +341,7 @@ def write_results(
     con.register("gx_new_results", rows)
     try:
         con.execute(
-            f"insert into {RESULTS_SCHEMA}.{RESULTS_TABLE} by name "
-            "select * from gx_new_results"
+            f"insert into {RESULTS_SCHEMA}.{RESULTS_TABLE} by name select * from gx_new_results"
         )
     finally:
         con.unregister("gx_new_results")
@@ -371,8 +368,12 @@ def run_quality(
     reference_time: dt.datetime | None = None,
     build_docs: bool = True,
     keep_runs: int = 10,
+    suites: list[str] | None = None,
 ) -> QualityReport:
-    """Validate the warehouse ``db``; write results into it and build the Data Docs."""
+    """Validate the warehouse ``db``; write results into it and build the Data Docs.
+
+    ``suites`` limits the run to the named suites (default: every suite).
+    """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     import great_expectations as gx
@@ -397,7 +398,11 @@ def run_quality(
     with connect(db) as con:
         parameters = _parameters(con, reference_time)
         read_seconds = 0.0
-        for check in all_checks():
+        checks = [c for c in all_checks() if suites is None or c.name in suites]
+        unknown = set(suites or ()) - {c.name for c in checks}
+        if unknown:
+            raise QualityGateError(f"unknown suite(s): {', '.join(sorted(unknown))}")
+        for check in checks:
             read_started = time.perf_counter()
             try:
                 frame = con.sql(check_query(check, SHOP_TIMEZONE)).df()

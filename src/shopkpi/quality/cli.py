@@ -41,6 +41,7 @@ def run_from_command_line(args: argparse.Namespace) -> int:
 
     for outcome in report.warnings:
         print(outcome.message())
+    sys.stdout.flush()
     for outcome in report.errors:
         print(outcome.message(), file=sys.stderr)
     suites = len({o.suite_name for o in report.outcomes})

@@ -39,6 +39,12 @@ def run_from_command_line(args: argparse.Namespace) -> int:
         print(f"shopkpi quality: {error}", file=sys.stderr)
         return 2
 
+    if report.stale_project_files:
+        print(
+            "WARNING gx/ is out of date with src/shopkpi/quality/checks.py "
+            f"({', '.join(report.stale_project_files[:3])}, ...): ran the generated suites; "
+            "run `shopkpi quality --write-project` and commit gx/"
+        )
     for outcome in report.warnings:
         print(outcome.message())
     sys.stdout.flush()

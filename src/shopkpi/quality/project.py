@@ -210,9 +210,9 @@ def write_project(target: Path = PROJECT_DIR) -> list[str]:
     return sorted(changed)
 
 
-def stale_files(target: Path = PROJECT_DIR) -> list[str]:
+def stale_files(target: Path = PROJECT_DIR, files: dict[str, str] | None = None) -> list[str]:
     """Files of ``target`` that differ from what the checks generate (empty when current)."""
-    files = project_files()
+    files = files if files is not None else project_files()
     stale = [
         relative
         for relative, text in files.items()

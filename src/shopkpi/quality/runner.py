@@ -71,7 +71,7 @@ SEVERITY_NAMES = {"critical": "error", "warning": "warning", "info": "info"}
 
 
 class QualityGateError(RuntimeError):
-    """The gate could not run (stale GX project, unreadable warehouse)."""
+    """The gate could not run (no warehouse, no reference data, unknown suite)."""
 
 
 @dataclass
@@ -127,6 +127,7 @@ class QualityReport:
     outcomes: list[Outcome] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     docs_index: Path | None = None
+    stale_project_files: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Outcome]:
@@ -213,23 +214,23 @@ def _parameters(con: duckdb.DuckDBPyConnection, reference_time: dt.datetime) -> 
     }
 
 
-def prepare_workdir(workdir: Path) -> Path:
-    """A working copy of the committed GX project; earlier run output under it is kept."""
-    stale = project.stale_files()
-    if stale:
-        raise QualityGateError(
-            "the GX project in gx/ is out of date with src/shopkpi/quality/checks.py "
-            f"({', '.join(stale[:5])}); run `shopkpi quality --write-project` and commit it"
-        )
+def prepare_workdir(workdir: Path) -> tuple[Path, list[str]]:
+    """The GX project to run, written into ``workdir``; earlier run output there is kept.
+
+    The project is the one ``gx/`` holds when that is current. When it is not (the checks or
+    the contract changed without ``--write-project``), the run still uses the suites the
+    checks generate and returns the stale files, so the caller can say so.
+    """
+    files = project.project_files()
+    stale = project.stale_files(files=files)
     target = workdir / "gx"
     for sub in ("expectations", "validation_definitions", "checkpoints"):
         shutil.rmtree(target / sub, ignore_errors=True)
-    target.mkdir(parents=True, exist_ok=True)
-    for relative in project.project_files():
-        source = project.PROJECT_DIR / relative
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target / relative)
-    return target
+    for relative, text in files.items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return target, stale
 
 
 def _missing_table_outcome(check: Check, error: Exception) -> Outcome:
@@ -374,6 +375,8 @@ def run_quality(
 
     ``suites`` limits the run to the named suites (default: every suite).
     """
+    if not Path(db).is_file():
+        raise QualityGateError(f"warehouse {db} does not exist; build it first (make run)")
     timings: dict[str, float] = {}
     started = time.perf_counter()
     import great_expectations as gx
@@ -382,7 +385,7 @@ def run_quality(
     timings["import_gx"] = time.perf_counter() - started
 
     step = time.perf_counter()
-    gx_dir = prepare_workdir(Path(workdir))
+    gx_dir, report_stale = prepare_workdir(Path(workdir))
     context = gx.get_context(mode="file", project_root_dir=str(gx_dir.parent))
     timings["load_project"] = time.perf_counter() - step
 
@@ -390,10 +393,8 @@ def run_quality(
     reference_time = reference_time or run_started_at
     run_time = dt.datetime.now(dt.UTC)
     run_id = run_time.strftime("%Y%m%dT%H%M%S%fZ")
-    report = QualityReport(run_id=run_id, timings=timings)
+    report = QualityReport(run_id=run_id, timings=timings, stale_project_files=report_stale)
 
-    if not Path(db).is_file():
-        raise QualityGateError(f"warehouse {db} does not exist; build it first (make run)")
     step = time.perf_counter()
     with connect(db) as con:
         parameters = _parameters(con, reference_time)

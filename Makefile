@@ -22,9 +22,11 @@ DBT := $(BIN)/dbt
 DBT_FLAGS ?= --quiet --no-use-colors
 
 INSTALL_STAMP := $(VENV)/.installed
+GX_ASSETS := gx/docs_assets
+GX_ASSETS_STAMP := $(GX_ASSETS)/node_modules/.installed
 
 .PHONY: help install run load-raw generate-demo test test-python test-dbt lint format docs \
-        bench clean
+        bench clean quality
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -46,6 +48,14 @@ else
 endif
 	$(DBT) build $(DBT_FLAGS) --exclude path:seeds/demo
 	@echo "warehouse built: $(SHOPKPI_DB)"
+	$(MAKE) --no-print-directory quality
+
+$(GX_ASSETS_STAMP): $(GX_ASSETS)/package.json $(GX_ASSETS)/package-lock.json
+	cd $(GX_ASSETS) && npm ci --no-audit --no-fund --ignore-scripts --silent
+	touch $@
+
+quality: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## Data-quality gate on SHOPKPI_DB: GX suites, results into the warehouse, Data Docs
+	$(BIN)/shopkpi quality
 
 load-raw: $(INSTALL_STAMP) ## Load RAW_DATA_DIR into schema raw (no build)
 	$(BIN)/shopkpi load-raw --dir "$(RAW_DATA_DIR)"

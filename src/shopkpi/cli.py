@@ -1,4 +1,5 @@
-"""Command line: ``shopkpi generate`` writes demo data, ``shopkpi load-raw`` loads a folder."""
+"""Command line: ``shopkpi generate`` writes demo data, ``shopkpi load-raw`` loads a folder,
+``shopkpi quality`` runs the data-quality gate on the warehouse."""
 
 from __future__ import annotations
 
@@ -45,6 +46,12 @@ def _load_raw(args: argparse.Namespace) -> int:
     return 0
 
 
+def _quality(args: argparse.Namespace) -> int:
+    from shopkpi.quality.cli import run_from_command_line
+
+    return run_from_command_line(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopkpi", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +74,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", default=None, help="DuckDB file (default $SHOPKPI_DB or warehouse/shopkpi.duckdb)"
     )
     load.set_defaults(func=_load_raw)
+
+    quality = sub.add_parser(
+        "quality",
+        help="run the GX suites on raw tables and marts, store the results, build Data Docs",
+    )
+    quality.add_argument(
+        "--db", default=None, help="DuckDB file (default $SHOPKPI_DB or warehouse/shopkpi.duckdb)"
+    )
+    quality.add_argument(
+        "--workdir", default=None, help="run folder for GX output (default build/quality)"
+    )
+    quality.add_argument(
+        "--reference-time",
+        default=None,
+        help="shop time 'YYYY-MM-DD HH:MM:SS' after which a timestamp is in the future "
+        "(default: now)",
+    )
+    quality.add_argument("--no-docs", action="store_true", help="skip building the Data Docs")
+    quality.add_argument(
+        "--suite", action="append", help="run only this suite (repeatable), e.g. raw_orders"
+    )
+    quality.add_argument(
+        "--write-project",
+        action="store_true",
+        help="only rewrite the GX project in gx/ from src/shopkpi/quality/checks.py",
+    )
+    quality.set_defaults(func=_quality)
     return parser
 
 

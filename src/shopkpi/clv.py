@@ -16,7 +16,7 @@ period is whatever unit the summary is in (the warehouse uses days).
 
 Fits are deterministic: fixed start, fixed method and tolerances, identical customers
 aggregated in a fixed order. When a model cannot be fitted (no or too few customers, no
-repeat buyers, no observation time, the optimiser does not converge) the fit says why in
+repeat buyers, the optimiser does not converge) the fit says why in
 ``not_fitted_reason`` instead of raising, and every prediction from it is ``None``.
 """
 
@@ -37,9 +37,10 @@ GAMMA_GAMMA_PARAMETERS = ("p", "q", "v")
 MIN_CUSTOMERS = 10
 MIN_REPEAT_CUSTOMERS = 3
 
-# Parameters are fitted as logarithms inside these bounds; an estimate on a bound means the
-# likelihood kept improving towards a degenerate model (e.g. every customer identical).
-LOG_PARAMETER_BOUND = 15.0
+# Parameters are fitted as logarithms inside these bounds (time rescaled so the longest T
+# is 10, values so their mean is 1: real parameters lie far inside). An estimate on a bound
+# means the likelihood kept improving towards a degenerate model (e.g. every customer alike).
+LOG_PARAMETER_BOUND = 10.0
 # Significant digits kept of a fitted parameter and of a log-likelihood, so that outputs
 # are byte-stable across platforms and predictions can be recomputed from the stored values.
 SIGNIFICANT_DIGITS = 8
@@ -140,11 +141,10 @@ def fit_bgnbd(frequency, recency, T) -> FitResult:
     elif customers < MIN_CUSTOMERS:
         reason = "too_few_customers"
     elif repeat_customers == 0:
+        # This also covers a single day of data: nobody can have bought twice.
         reason = "no_repeat_customers"
     elif repeat_customers < MIN_REPEAT_CUSTOMERS:
         reason = "too_few_repeat_customers"
-    elif float(t_cal.max()) <= 0:
-        reason = "no_observation_time"
     if reason is not None:
         return FitResult(BG_NBD, customers, repeat_customers, not_fitted_reason=reason)
 
@@ -177,9 +177,7 @@ def fit_bgnbd(frequency, recency, T) -> FitResult:
         "a": round_significant(a),
         "b": round_significant(b),
     }
-    log_likelihood = float(
-        np.sum(bgnbd_log_likelihood(tuple(params.values()), x, t_x, t_cal))
-    )
+    log_likelihood = float(np.sum(bgnbd_log_likelihood(tuple(params.values()), x, t_x, t_cal)))
     return FitResult(
         BG_NBD,
         customers,

@@ -30,10 +30,14 @@ def model(dbt, session):
     fits = dbt.ref("clv_model_parameters").fetch_arrow_table().to_pylist()
     purchase_params, purchase_reason = clv.fitted_parameters(fits, "as_of", clv.BG_NBD)
     value_params, value_reason = clv.fitted_parameters(fits, "as_of", clv.GAMMA_GAMMA)
-    summary = dbt.ref("fct_customer_btyd_summary").project(
-        "customer_id, as_of_date, frequency, recency_days, t_days, "
-        "cast(monetary_value_cny as double) as monetary_value_cny"
-    ).order("customer_id")
+    summary = (
+        dbt.ref("fct_customer_btyd_summary")
+        .project(
+            "customer_id, as_of_date, frequency, recency_days, t_days, "
+            "cast(monetary_value_cny as double) as monetary_value_cny"
+        )
+        .order("customer_id")
+    )
     table = summary.fetch_arrow_table()
     data = {name: table.column(name).to_numpy() for name in table.column_names}
     predictions = clv.predict(

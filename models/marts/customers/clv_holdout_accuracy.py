@@ -31,7 +31,7 @@ SCHEMA = pa.schema(
 def model(dbt, session):
     holdout_days = int(dbt.config.get("clv_holdout_days"))
     as_of_date = dbt.ref("int_customer_value_as_of").fetchone()[0]
-    fits = dbt.ref("clv_model_parameters").fetch_arrow_table().to_pylist()
+    fits = dbt.ref("clv_model_parameters").to_arrow_table().to_pylist()
     purchase_params, purchase_reason = clv.fitted_parameters(fits, "calibration", clv.BG_NBD)
     value_params, value_reason = clv.fitted_parameters(fits, "calibration", clv.GAMMA_GAMMA)
     calibration_end_date = next(

@@ -27,7 +27,7 @@ SCHEMA = pa.schema(
 
 
 def model(dbt, session):
-    fits = dbt.ref("clv_model_parameters").fetch_arrow_table().to_pylist()
+    fits = dbt.ref("clv_model_parameters").to_arrow_table().to_pylist()
     purchase_params, purchase_reason = clv.fitted_parameters(fits, "as_of", clv.BG_NBD)
     value_params, value_reason = clv.fitted_parameters(fits, "as_of", clv.GAMMA_GAMMA)
     summary = (
@@ -38,7 +38,7 @@ def model(dbt, session):
         )
         .order("customer_id")
     )
-    table = summary.fetch_arrow_table()
+    table = summary.to_arrow_table()
     data = {name: table.column(name).to_numpy() for name in table.column_names}
     predictions = clv.predict(
         purchase_params,

@@ -14,3 +14,16 @@
         cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day
     )) as date_day
 {%- endmacro %}
+
+{#- One row per hour of the day, column hour_number 0..23. -#}
+{% macro hour_numbers() -%}
+    {{ return(adapter.dispatch('hour_numbers', 'shopkpi')()) }}
+{%- endmacro %}
+
+{% macro default__hour_numbers() -%}
+    select unnest(range(24)) as hour_number
+{%- endmacro %}
+
+{% macro spark__hour_numbers() -%}
+    select explode(sequence(0, 23)) as hour_number
+{%- endmacro %}

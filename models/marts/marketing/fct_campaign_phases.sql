@@ -3,7 +3,9 @@
 -- Spend and ROI are the campaign's own (revenue credited, by the default attribution model,
 -- to sessions of the campaign); sessions, conversion and revenue of the campaign's channel in
 -- the same window sit beside them, so each phase can be read against the baseline. Campaign
--- buyers' repurchase within the post window is on the 'post' row.
+-- buyers' repurchase within the post window is on the 'post' row. Participation 參與率: of
+-- the visitors a campaign reached (a human session from the campaign), the share who went on
+-- to view a product in such a session.
 
 with
 
@@ -99,7 +101,18 @@ phase_sessions as (
         sum(case when sessions.reached_payment then 1 else 0 end) as channel_paying_sessions,
         count(distinct case
             when sessions.campaign_id = phases.campaign_id then sessions.visitor_id
-        end) as campaign_visitors
+        end) as campaign_visitors,
+        count(distinct case
+            when sessions.campaign_id = phases.campaign_id and sessions.reached_product_view
+                then sessions.visitor_id
+        end) as campaign_participating_visitors,
+        sum(
+            case
+                when sessions.campaign_id = phases.campaign_id and sessions.reached_payment
+                    then 1
+                else 0
+            end
+        ) as campaign_paying_sessions
     from phases
     inner join sessions
         on
@@ -185,6 +198,15 @@ final as (
         coalesce(phase_sessions.channel_sessions, 0) as channel_sessions,
         coalesce(phase_sessions.campaign_sessions, 0) as campaign_sessions,
         coalesce(phase_sessions.campaign_visitors, 0) as campaign_visitors,
+        coalesce(phase_sessions.campaign_participating_visitors, 0)
+            as campaign_participating_visitors,
+        {{ safe_divide(
+            'phase_sessions.campaign_participating_visitors', 'phase_sessions.campaign_visitors'
+        ) }} as participation_rate,
+        coalesce(phase_sessions.campaign_paying_sessions, 0) as campaign_paying_sessions,
+        {{ safe_divide(
+            'phase_sessions.campaign_paying_sessions', 'phase_sessions.campaign_sessions'
+        ) }} as campaign_conversion_rate,
         coalesce(phase_sessions.channel_paying_sessions, 0) as channel_paying_sessions,
         {{ safe_divide(
             'phase_sessions.channel_paying_sessions', 'phase_sessions.channel_sessions'

@@ -389,8 +389,13 @@ def predict(
     if purchase_params is None:
         reason = f"{BG_NBD}: {purchase_reason}"
         return Predictions([None] * n, [None] * n, [None] * n, [None] * n, [reason] * n)
-    purchases = bgnbd_expected_purchases(purchase_params, horizon, x, t_x, t_cal)
-    alive = bgnbd_probability_alive(purchase_params, x, t_x, t_cal)
+    with np.errstate(all="ignore"):
+        purchases = bgnbd_expected_purchases(purchase_params, horizon, x, t_x, t_cal)
+        alive = bgnbd_probability_alive(purchase_params, x, t_x, t_cal)
+    if not (np.all(np.isfinite(purchases)) and np.all(np.isfinite(alive))):
+        # E.g. a = 1 exactly, where the closed form divides by zero.
+        reason = f"{BG_NBD}: prediction_not_finite"
+        return Predictions([None] * n, [None] * n, [None] * n, [None] * n, [reason] * n)
     expected_purchases = _rounded(purchases, 6)
     probability_alive = _rounded(alive, 6)
     if value_params is None:
@@ -399,6 +404,11 @@ def predict(
             expected_purchases, probability_alive, [None] * n, [None] * n, [reason] * n
         )
     average = gamma_gamma_expected_value(value_params, x, m)
+    if not np.all(np.isfinite(average)):
+        reason = f"{GAMMA_GAMMA}: prediction_not_finite"
+        return Predictions(
+            expected_purchases, probability_alive, [None] * n, [None] * n, [reason] * n
+        )
     return Predictions(
         expected_purchases,
         probability_alive,

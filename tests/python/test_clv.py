@@ -230,6 +230,14 @@ def test_predict_value_is_purchases_times_average():
     assert result.not_predicted_reason == [None]
 
 
+def test_predict_with_a_singular_closed_form_gives_a_reason():
+    # a = 1 divides the BG/NBD expectation by zero.
+    params = {"r": 1.0, "alpha": 1.0, "a": 1.0, "b": 1.0}
+    result = clv.predict(params, None, None, None, 10, [1], [1], [2], [5])
+    assert result.expected_purchases == [None]
+    assert result.not_predicted_reason == ["bg_nbd: prediction_not_finite"]
+
+
 def test_fitted_parameters_reads_the_parameter_rows():
     rows = [
         {"fit_window": "as_of", "model_name": "bg_nbd", "is_fitted": True,

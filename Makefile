@@ -74,14 +74,14 @@ test-python: $(INSTALL_STAMP) ## pytest: generator, loader, contract, dirty-data
 	$(BIN)/pytest -q || { status=$$?; if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$status; }
 
 lint: $(INSTALL_STAMP) ## ruff (Python) and SQLFluff (SQL models, macros, tests)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests models
+	$(BIN)/ruff format --check src tests models
 	mkdir -p build/lint
 	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
 
 format: $(INSTALL_STAMP) ## Apply ruff formatting and SQLFluff fixes
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests models
+	$(BIN)/ruff check --fix src tests models
 	mkdir -p build/lint
 	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff fix models tests/dbt analyses --processes 2
 

@@ -4,7 +4,7 @@
 with
 
 paid_orders as (
-    select {{ shop_date('paid_at') }} as paid_date
+    select cast(paid_at as date) as paid_date
     from {{ ref('stg_shop__orders') }}
     where is_paid
 ),

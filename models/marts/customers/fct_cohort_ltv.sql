@@ -19,7 +19,7 @@ cohorts as (
         customer_ltv.acquisition_channel,
         count(*) as cohort_customers,
         {%- for n in ltv_window_days %}
-        sum(case when customer_ltv.is_{{ n }}d_window_elapsed then 1 else 0 end)
+        cast(sum(case when customer_ltv.is_{{ n }}d_window_elapsed then 1 else 0 end) as bigint)
             as customers_{{ n }}d_elapsed,
         coalesce(sum(customer_ltv.net_revenue_{{ n }}d_cny), 0) as net_revenue_{{ n }}d_cny,
         coalesce(sum(customer_ltv.gross_margin_{{ n }}d_cny), 0)

@@ -66,7 +66,8 @@ counted as (
         new_customers.is_gen_z,
         new_customers.is_window_elapsed,
         count(*) as new_customers,
-        sum(case when new_customers.is_retained then 1 else 0 end) as retained_customers
+        cast(sum(case when new_customers.is_retained then 1 else 0 end) as bigint)
+            as retained_customers
     from new_customers
     group by
         new_customers.first_paid_date,

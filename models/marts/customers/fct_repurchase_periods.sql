@@ -86,9 +86,10 @@ customer_rollups as (
             else customer_periods.customer_group
         end as customer_group,
         count(*) as buying_customers,
-        sum(customer_periods.paid_orders) as paid_orders,
-        sum(case when customer_periods.paid_orders >= 2 then 1 else 0 end) as repeat_customers,
-        sum(customer_periods.has_repurchase_within_window)
+        cast(sum(customer_periods.paid_orders) as bigint) as paid_orders,
+        cast(sum(case when customer_periods.paid_orders >= 2 then 1 else 0 end) as bigint)
+            as repeat_customers,
+        cast(sum(customer_periods.has_repurchase_within_window) as bigint)
             as customers_repurchasing_within_window
     from customer_periods
     group by grouping sets (

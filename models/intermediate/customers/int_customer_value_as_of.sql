@@ -1,6 +1,8 @@
 -- The date every customer-value mart is measured as of: var customer_value_as_of_date, or
 -- the last shop date with a paid order.
 
+{%- set as_of_var = var('customer_value_as_of_date', '') %}
+
 with
 
 paid_orders as (
@@ -12,8 +14,8 @@ paid_orders as (
 final as (
     select
         coalesce(
-            cast(nullif('{{ var("customer_value_as_of_date", "") }}', '') as date),
-            max(paid_date)
+            cast({{ "'" ~ as_of_var ~ "'" if as_of_var else 'null' }} as date),
+            max(paid_orders.paid_date)
         ) as as_of_date
     from paid_orders
 )

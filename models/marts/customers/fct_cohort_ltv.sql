@@ -17,14 +17,15 @@ cohorts as (
     select
         customer_ltv.cohort_month,
         customer_ltv.acquisition_channel,
-        count(*) as cohort_customers,
         {%- for n in ltv_window_days %}
-        cast(sum(case when customer_ltv.is_{{ n }}d_window_elapsed then 1 else 0 end) as bigint)
-            as customers_{{ n }}d_elapsed,
-        coalesce(sum(customer_ltv.net_revenue_{{ n }}d_cny), 0) as net_revenue_{{ n }}d_cny,
-        coalesce(sum(customer_ltv.gross_margin_{{ n }}d_cny), 0)
-            as gross_margin_{{ n }}d_cny{{ ',' if not loop.last }}
+            cast(
+                sum(case when customer_ltv.is_{{ n }}d_window_elapsed then 1 else 0 end) as bigint
+            ) as customers_{{ n }}d_elapsed,
+            coalesce(sum(customer_ltv.net_revenue_{{ n }}d_cny), 0) as net_revenue_{{ n }}d_cny,
+            coalesce(sum(customer_ltv.gross_margin_{{ n }}d_cny), 0) as gross_margin_{{ n }}d_cny,
         {%- endfor %}
+        count(*) as cohort_customers,
+        max(customer_ltv.as_of_date) as as_of_date
     from customer_ltv
     group by
         customer_ltv.cohort_month,
@@ -39,18 +40,19 @@ final as (
         cohorts.acquisition_channel,
         cohorts.cohort_customers,
         {%- for n in ltv_window_days %}
-        cohorts.customers_{{ n }}d_elapsed,
-        cast(cohorts.net_revenue_{{ n }}d_cny as decimal(18, 2)) as net_revenue_{{ n }}d_cny,
-        cast(cohorts.gross_margin_{{ n }}d_cny as decimal(18, 2)) as gross_margin_{{ n }}d_cny,
-        cast(
-            {{ safe_divide('cohorts.net_revenue_' ~ n ~ 'd_cny', 'cohorts.customers_' ~ n ~ 'd_elapsed') }}
-            as decimal(18, 2)
-        ) as ltv_net_revenue_{{ n }}d_cny,
-        cast(
-            {{ safe_divide('cohorts.gross_margin_' ~ n ~ 'd_cny', 'cohorts.customers_' ~ n ~ 'd_elapsed') }}
-            as decimal(18, 2)
-        ) as ltv_gross_margin_{{ n }}d_cny{{ ',' if not loop.last }}
+            {%- set elapsed = 'cohorts.customers_' ~ n ~ 'd_elapsed' %}
+            {{ elapsed }},
+            cast(cohorts.net_revenue_{{ n }}d_cny as decimal(18, 2)) as net_revenue_{{ n }}d_cny,
+            cast(cohorts.gross_margin_{{ n }}d_cny as decimal(18, 2))
+                as gross_margin_{{ n }}d_cny,
+            cast(
+                {{ safe_divide('cohorts.net_revenue_' ~ n ~ 'd_cny', elapsed) }} as decimal(18, 2)
+            ) as ltv_net_revenue_{{ n }}d_cny,
+            cast(
+                {{ safe_divide('cohorts.gross_margin_' ~ n ~ 'd_cny', elapsed) }} as decimal(18, 2)
+            ) as ltv_gross_margin_{{ n }}d_cny,
         {%- endfor %}
+        cohorts.as_of_date
     from cohorts
 )
 

@@ -62,8 +62,8 @@ customer_months as (
     inner join orders
         on
             customer_ltv.customer_id = orders.customer_id
-            and orders.is_paid
-            and orders.paid_date <= customer_ltv.as_of_date
+            and customer_ltv.as_of_date >= orders.paid_date
+    where orders.is_paid
 ),
 
 active as (
@@ -87,10 +87,12 @@ grid as (
         cohorts.acquisition_channel,
         cohorts.is_gen_z,
         cohorts.cohort_customers,
-        months.activity_month
+        months.activity_month,
+        {{ dbt.datediff('cohorts.cohort_month', 'months.activity_month', 'month') }}
+            as months_since_first_order
     from cohorts
     inner join months
-        on months.activity_month >= cohorts.cohort_month
+        on cohorts.cohort_month <= months.activity_month
 ),
 
 final as (
@@ -100,16 +102,17 @@ final as (
         ]) }} as cohort_retention_id,
         grid.cohort_month,
         grid.activity_month,
-        cast({{ dbt.datediff('grid.cohort_month', 'grid.activity_month', 'month') }} as integer)
-            as months_since_first_order,
+        cast(grid.months_since_first_order as integer) as months_since_first_order,
         grid.acquisition_channel,
         grid.is_gen_z,
         grid.cohort_customers,
         coalesce(active.active_customers, 0) as active_customers,
         {{ safe_divide('coalesce(active.active_customers, 0)', 'grid.cohort_customers') }}
             as retention_rate,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'grid.activity_month')) }} as date)
-        <= as_of.as_of_date as is_complete_month
+        {%- set month_end = dbt.dateadd(
+            'day', -1, dbt.dateadd('month', 1, 'grid.activity_month')
+        ) %}
+        cast({{ month_end }} as date) <= as_of.as_of_date as is_complete_month
     from grid
     cross join as_of
     left join active

@@ -44,32 +44,32 @@ paid_orders_to_date as (
     inner join orders
         on
             buyers.customer_id = orders.customer_id
-            and orders.is_paid
-            and orders.paid_date <= buyers.as_of_date
+            and buyers.as_of_date >= orders.paid_date
+    where orders.is_paid
 ),
 
 customer_totals as (
     select
         paid_orders_to_date.customer_id,
+        {%- for n in ltv_window_days %}
+            sum(
+                case
+                    when paid_orders_to_date.days_after_first_order <= {{ n }}
+                        then paid_orders_to_date.net_revenue_cny
+                    else 0
+                end
+            ) as net_revenue_{{ n }}d_cny,
+            sum(
+                case
+                    when paid_orders_to_date.days_after_first_order <= {{ n }}
+                        then paid_orders_to_date.gross_margin_cny
+                    else 0
+                end
+            ) as gross_margin_{{ n }}d_cny,
+        {%- endfor %}
         count(*) as paid_orders_to_date,
         sum(paid_orders_to_date.net_revenue_cny) as net_revenue_to_date_cny,
-        sum(paid_orders_to_date.gross_margin_cny) as gross_margin_to_date_cny,
-        {%- for n in ltv_window_days %}
-        sum(
-            case
-                when paid_orders_to_date.days_after_first_order <= {{ n }}
-                    then paid_orders_to_date.net_revenue_cny
-                else 0
-            end
-        ) as net_revenue_{{ n }}d_cny,
-        sum(
-            case
-                when paid_orders_to_date.days_after_first_order <= {{ n }}
-                    then paid_orders_to_date.gross_margin_cny
-                else 0
-            end
-        ) as gross_margin_{{ n }}d_cny{{ ',' if not loop.last }}
-        {%- endfor %}
+        sum(paid_orders_to_date.gross_margin_cny) as gross_margin_to_date_cny
     from paid_orders_to_date
     group by paid_orders_to_date.customer_id
 ),
@@ -84,13 +84,13 @@ joined as (
         buyers.as_of_date,
         {{ dbt.datediff('buyers.first_paid_date', 'buyers.as_of_date', 'day') }}
             as days_since_first_order,
+        {%- for n in ltv_window_days %}
+            customer_totals.net_revenue_{{ n }}d_cny,
+            customer_totals.gross_margin_{{ n }}d_cny,
+        {%- endfor %}
         customer_totals.paid_orders_to_date,
         customer_totals.net_revenue_to_date_cny,
-        customer_totals.gross_margin_to_date_cny,
-        {%- for n in ltv_window_days %}
-        customer_totals.net_revenue_{{ n }}d_cny,
-        customer_totals.gross_margin_{{ n }}d_cny{{ ',' if not loop.last }}
-        {%- endfor %}
+        customer_totals.gross_margin_to_date_cny
     from buyers
     inner join customer_totals
         on buyers.customer_id = customer_totals.customer_id
@@ -107,22 +107,22 @@ final as (
         joined.days_since_first_order,
         joined.paid_orders_to_date,
         cast(joined.net_revenue_to_date_cny as decimal(18, 2)) as net_revenue_to_date_cny,
-        cast(joined.gross_margin_to_date_cny as decimal(18, 2)) as gross_margin_to_date_cny,
         {%- for n in ltv_window_days %}
-        joined.days_since_first_order >= {{ n }} as is_{{ n }}d_window_elapsed,
-        cast(
-            case
-                when joined.days_since_first_order >= {{ n }}
-                    then joined.net_revenue_{{ n }}d_cny
-            end as decimal(18, 2)
-        ) as net_revenue_{{ n }}d_cny,
-        cast(
-            case
-                when joined.days_since_first_order >= {{ n }}
-                    then joined.gross_margin_{{ n }}d_cny
-            end as decimal(18, 2)
-        ) as gross_margin_{{ n }}d_cny{{ ',' if not loop.last }}
+            joined.days_since_first_order >= {{ n }} as is_{{ n }}d_window_elapsed,
+            cast(
+                case
+                    when joined.days_since_first_order >= {{ n }}
+                        then joined.net_revenue_{{ n }}d_cny
+                end as decimal(18, 2)
+            ) as net_revenue_{{ n }}d_cny,
+            cast(
+                case
+                    when joined.days_since_first_order >= {{ n }}
+                        then joined.gross_margin_{{ n }}d_cny
+                end as decimal(18, 2)
+            ) as gross_margin_{{ n }}d_cny,
         {%- endfor %}
+        cast(joined.gross_margin_to_date_cny as decimal(18, 2)) as gross_margin_to_date_cny
     from joined
 )
 

@@ -67,7 +67,8 @@ spine as (
 ),
 
 months as (
-    select distinct cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date
+    select distinct
+        cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date
     from spine
 ),
 
@@ -155,8 +156,10 @@ final as (
     select
         {{ surrogate_key(['grid.month_start_date', 'grid.customer_group']) }} as gen_z_month_id,
         grid.month_start_date,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'grid.month_start_date')) }} as date)
-        <= as_of.as_of_date as is_complete_month,
+        {%- set month_end = dbt.dateadd(
+            'day', -1, dbt.dateadd('month', 1, 'grid.month_start_date')
+        ) %}
+        cast({{ month_end }} as date) <= as_of.as_of_date as is_complete_month,
         grid.customer_group,
         grid.registered_customers,
         grid.new_customers,

@@ -66,19 +66,21 @@ spine as (
     ) }}
 ),
 
+month_starts as (
+    select distinct
+        cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date
+    from spine
+),
+
 months as (
+    {%- set month_end = dbt.dateadd(
+        'day', -1, dbt.dateadd('month', 1, 'month_starts.month_start_date')
+    ) %}
     select
         month_starts.month_start_date,
-        least(
-            cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'month_starts.month_start_date')) }} as date),
-            as_of.as_of_date
-        ) as observed_until_date,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'month_starts.month_start_date')) }} as date)
-        <= as_of.as_of_date as is_complete_month
-    from (
-        select distinct cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date
-        from spine
-    ) as month_starts
+        least(cast({{ month_end }} as date), as_of.as_of_date) as observed_until_date,
+        cast({{ month_end }} as date) <= as_of.as_of_date as is_complete_month
+    from month_starts
     cross join as_of
 ),
 
@@ -157,7 +159,7 @@ tier_activity as (
     inner join customers
         on
             active_customer_months.customer_id = customers.customer_id
-            and customers.registered_date <= months.observed_until_date
+            and months.observed_until_date >= customers.registered_date
     group by
         active_customer_months.month_start_date,
         customers.member_tier

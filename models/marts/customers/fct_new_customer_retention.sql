@@ -42,9 +42,9 @@ retained as (
     inner join activity_days
         on
             customer_ltv.customer_id = activity_days.customer_id
-            and activity_days.activity_date > customer_ltv.first_paid_date
-            and activity_days.activity_date
-            <= cast({{ dbt.dateadd('day', window_days, 'customer_ltv.first_paid_date') }} as date)
+            and customer_ltv.first_paid_date < activity_days.activity_date
+            and cast({{ dbt.dateadd('day', window_days, 'customer_ltv.first_paid_date') }} as date)
+            >= activity_days.activity_date
 ),
 
 new_customers as (

@@ -4,11 +4,18 @@
 -- days of their previous paid order (N = var repurchase_window_days, 30 by default:
 -- 30日復購率), and the median days between consecutive paid orders whose later order falls
 -- in the period (復購周期). Medians do not add up, so every published grouping is computed
--- on its own (grouping sets): read the 'all' rows for totals instead of summing detail rows.
--- Orders after the as-of date are left out; the as-of period is partly observed.
+-- on its own: read the 'all' rows for totals instead of summing detail rows. Orders after
+-- the as-of date are left out; the as-of period is partly observed.
 
 {%- set window_days = var('repurchase_window_days') %}
 {%- set period_months = {'month': 1, 'quarter': 3, 'year': 12} %}
+{#- Each grouping: the dimensions kept; the others become 'all'. #}
+{%- set groupings = [
+    ['acquisition_channel', 'customer_group'],
+    ['acquisition_channel'],
+    ['customer_group'],
+    [],
+] %}
 
 with
 
@@ -41,12 +48,16 @@ paid_orders as (
 
 period_orders as (
     {%- for grain in period_months %}
-    select
-        '{{ grain }}' as period_grain,
-        cast({{ dbt.date_trunc(grain, 'paid_orders.paid_date') }} as date) as period_start_date,
-        paid_orders.*
-    from paid_orders
-    {{ 'union all' if not loop.last }}
+        select
+            '{{ grain }}' as period_grain,
+            cast({{ dbt.date_trunc(grain, 'paid_orders.paid_date') }} as date)
+                as period_start_date,
+            paid_orders.customer_id,
+            paid_orders.days_since_previous_paid_order,
+            paid_orders.acquisition_channel,
+            paid_orders.customer_group
+        from paid_orders
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
 
@@ -74,74 +85,54 @@ customer_periods as (
 ),
 
 customer_rollups as (
-    select
-        customer_periods.period_grain,
-        customer_periods.period_start_date,
-        case
-            when grouping(customer_periods.acquisition_channel) = 1 then 'all'
-            else customer_periods.acquisition_channel
-        end as acquisition_channel,
-        case
-            when grouping(customer_periods.customer_group) = 1 then 'all'
-            else customer_periods.customer_group
-        end as customer_group,
-        count(*) as buying_customers,
-        cast(sum(customer_periods.paid_orders) as bigint) as paid_orders,
-        cast(sum(case when customer_periods.paid_orders >= 2 then 1 else 0 end) as bigint)
-            as repeat_customers,
-        cast(sum(customer_periods.has_repurchase_within_window) as bigint)
-            as customers_repurchasing_within_window
-    from customer_periods
-    group by grouping sets (
-        (
+    {%- for kept in groupings %}
+        select
             customer_periods.period_grain,
             customer_periods.period_start_date,
-            customer_periods.acquisition_channel,
-            customer_periods.customer_group
-        ),
-        (
+            {%- for dimension in ['acquisition_channel', 'customer_group'] %}
+                {{ 'customer_periods.' ~ dimension if dimension in kept else "'all'" }}
+                    as {{ dimension }},
+            {%- endfor %}
+            count(*) as buying_customers,
+            cast(sum(customer_periods.paid_orders) as bigint) as paid_orders,
+            cast(sum(case when customer_periods.paid_orders >= 2 then 1 else 0 end) as bigint)
+                as repeat_customers,
+            cast(sum(customer_periods.has_repurchase_within_window) as bigint)
+                as customers_repurchasing_within_window
+        from customer_periods
+        group by
+            {%- for dimension in kept %}
+                customer_periods.{{ dimension }},
+            {%- endfor %}
             customer_periods.period_grain,
-            customer_periods.period_start_date,
-            customer_periods.acquisition_channel
-        ),
-        (
-            customer_periods.period_grain,
-            customer_periods.period_start_date,
-            customer_periods.customer_group
-        ),
-        (customer_periods.period_grain, customer_periods.period_start_date)
-    )
+            customer_periods.period_start_date
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 cycle_rollups as (
-    select
-        period_orders.period_grain,
-        period_orders.period_start_date,
-        case
-            when grouping(period_orders.acquisition_channel) = 1 then 'all'
-            else period_orders.acquisition_channel
-        end as acquisition_channel,
-        case
-            when grouping(period_orders.customer_group) = 1 then 'all'
-            else period_orders.customer_group
-        end as customer_group,
-        count(*) as repeat_orders,
-        percentile_cont(0.5) within group (
-            order by period_orders.days_since_previous_paid_order
-        ) as median_repurchase_cycle_days
-    from period_orders
-    where period_orders.days_since_previous_paid_order is not null
-    group by grouping sets (
-        (
+    {%- for kept in groupings %}
+        select
             period_orders.period_grain,
             period_orders.period_start_date,
-            period_orders.acquisition_channel,
-            period_orders.customer_group
-        ),
-        (period_orders.period_grain, period_orders.period_start_date, period_orders.acquisition_channel),
-        (period_orders.period_grain, period_orders.period_start_date, period_orders.customer_group),
-        (period_orders.period_grain, period_orders.period_start_date)
-    )
+            {%- for dimension in ['acquisition_channel', 'customer_group'] %}
+                {{ 'period_orders.' ~ dimension if dimension in kept else "'all'" }}
+                    as {{ dimension }},
+            {%- endfor %}
+            count(*) as repeat_orders,
+            percentile_cont(0.5) within group (
+                order by period_orders.days_since_previous_paid_order
+            ) as median_repurchase_cycle_days
+        from period_orders
+        where period_orders.days_since_previous_paid_order is not null
+        group by
+            {%- for dimension in kept %}
+                period_orders.{{ dimension }},
+            {%- endfor %}
+            period_orders.period_grain,
+            period_orders.period_start_date
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 periods as (
@@ -149,11 +140,10 @@ periods as (
         customer_rollups.*,
         case customer_rollups.period_grain
             {%- for grain, months in period_months.items() %}
-            when '{{ grain }}'
-                then cast(
-                    {{ dbt.dateadd('day', -1, dbt.dateadd('month', months, 'customer_rollups.period_start_date')) }}
-                    as date
-                )
+                when '{{ grain }}'
+                    then cast({{ dbt.dateadd(
+                        'day', -1, dbt.dateadd('month', months, 'customer_rollups.period_start_date')
+                    ) }} as date)
             {%- endfor %}
         end as period_end_date
     from customer_rollups
@@ -177,8 +167,9 @@ final as (
         {{ safe_divide('periods.repeat_customers', 'periods.buying_customers') }}
             as repurchase_rate,
         periods.customers_repurchasing_within_window,
-        {{ safe_divide('periods.customers_repurchasing_within_window', 'periods.buying_customers') }}
-            as repurchase_within_window_rate,
+        {{ safe_divide(
+            'periods.customers_repurchasing_within_window', 'periods.buying_customers'
+        ) }} as repurchase_within_window_rate,
         coalesce(cycle_rollups.repeat_orders, 0) as repeat_orders,
         cycle_rollups.median_repurchase_cycle_days
     from periods

@@ -81,22 +81,23 @@ repurchase_detail as (
         and repurchase_periods.customer_group <> 'all'
 ),
 
+{#- Each rollup: the dimensions it keeps; the others are 'all'. #}
 {%- set rollups = {
-    'channel_rollup': ('acquisition_channel', "'all'"),
-    'group_rollup': ("'all'", 'customer_group'),
-    'total_rollup': ("'all'", "'all'"),
+    'channel_rollup': ['acquisition_channel'],
+    'group_rollup': ['customer_group'],
+    'total_rollup': [],
 } %}
 
 summed as (
-    {%- for rollup, (channel, customer_group) in rollups.items() %}
+    {%- for rollup, kept in rollups.items() %}
         select
-            '{{ rollup }}' as rollup,
+            '{{ rollup }}' as rollup_name,
             repurchase_detail.period_grain,
             repurchase_detail.period_start_date,
-            {{ 'repurchase_detail.' ~ channel if channel != "'all'" else channel }}
-                as acquisition_channel,
-            {{ 'repurchase_detail.' ~ customer_group if customer_group != "'all'" else customer_group }}
-                as customer_group,
+            {%- for dimension in ['acquisition_channel', 'customer_group'] %}
+                {{ 'repurchase_detail.' ~ dimension if dimension in kept else "'all'" }}
+                    as {{ dimension }},
+            {%- endfor %}
             sum(repurchase_detail.buying_customers) as buying_customers,
             sum(repurchase_detail.paid_orders) as paid_orders,
             sum(repurchase_detail.repeat_customers) as repeat_customers,
@@ -105,12 +106,9 @@ summed as (
             sum(repurchase_detail.repeat_orders) as repeat_orders
         from repurchase_detail
         group by
-            {%- if channel != "'all'" %}
-                repurchase_detail.{{ channel }},
-            {%- endif %}
-            {%- if customer_group != "'all'" %}
-                repurchase_detail.{{ customer_group }},
-            {%- endif %}
+            {%- for dimension in kept %}
+                repurchase_detail.{{ dimension }},
+            {%- endfor %}
             repurchase_detail.period_grain,
             repurchase_detail.period_start_date
         {% if not loop.last %}union all{% endif %}
@@ -120,7 +118,7 @@ summed as (
 rollup_mismatches as (
     select
         summed.period_start_date as cohort_month,
-        summed.rollup || ' ' || summed.period_grain || ' differs' as problem
+        summed.rollup_name || ' ' || summed.period_grain || ' differs' as problem
     from summed
     left join repurchase_periods
         on

@@ -109,11 +109,11 @@ compared as (
 select *
 from compared
 where
-    compared.order_paid_orders <> compared.member_paid_orders
-    or compared.order_gmv_cny <> compared.member_gmv_cny
-    or compared.order_gmv_cny <> compared.member_month_gmv_cny
-    or compared.order_paid_orders <> compared.generation_paid_orders
-    or compared.order_buying_customers <> compared.generation_buying_customers
-    or compared.order_gmv_cny <> compared.generation_gmv_cny
-    or compared.order_paid_orders <> compared.repurchase_paid_orders
-    or compared.order_buying_customers <> compared.repurchase_buying_customers
+    order_paid_orders <> member_paid_orders
+    or order_gmv_cny <> member_gmv_cny
+    or order_gmv_cny <> member_month_gmv_cny
+    or order_paid_orders <> generation_paid_orders
+    or order_buying_customers <> generation_buying_customers
+    or order_gmv_cny <> generation_gmv_cny
+    or order_paid_orders <> repurchase_paid_orders
+    or order_buying_customers <> repurchase_buying_customers

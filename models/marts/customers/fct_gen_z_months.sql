@@ -102,24 +102,34 @@ new_customers as (
         customer_groups.customer_group
 ),
 
-registrations as (
+first_month as (
+    select min(months.month_start_date) as month_start_date
+    from months
+),
+
+registration_months as (
     -- Customers registered before the first month are counted in the first month.
     select
         greatest(
             cast({{ dbt.date_trunc('month', 'customer_groups.registered_date') }} as date),
-            (select min(months.month_start_date) from months)
+            first_month.month_start_date
         ) as month_start_date,
-        customer_groups.customer_group,
-        count(*) as new_registrations
+        customer_groups.customer_group
     from customer_groups
     cross join as_of
+    cross join first_month
     where customer_groups.registered_date <= as_of.as_of_date
+),
+
+registrations as (
+    select
+        registration_months.month_start_date,
+        registration_months.customer_group,
+        count(*) as new_registrations
+    from registration_months
     group by
-        greatest(
-            cast({{ dbt.date_trunc('month', 'customer_groups.registered_date') }} as date),
-            (select min(months.month_start_date) from months)
-        ),
-        customer_groups.customer_group
+        registration_months.month_start_date,
+        registration_months.customer_group
 ),
 
 grid as (

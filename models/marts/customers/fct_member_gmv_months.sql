@@ -118,24 +118,34 @@ activity_days as (
     from orders
 ),
 
-registrations as (
+first_month as (
+    select min(months.month_start_date) as month_start_date
+    from months
+),
+
+registration_months as (
     -- Customers registered before the first month are counted in the first month.
     select
         greatest(
             cast({{ dbt.date_trunc('month', 'customers.registered_date') }} as date),
-            (select min(months.month_start_date) from months)
+            first_month.month_start_date
         ) as month_start_date,
-        customers.member_tier,
-        count(*) as new_registrations
+        customers.member_tier
     from customers
     cross join as_of
+    cross join first_month
     where customers.registered_date <= as_of.as_of_date
+),
+
+registrations as (
+    select
+        registration_months.month_start_date,
+        registration_months.member_tier,
+        count(*) as new_registrations
+    from registration_months
     group by
-        greatest(
-            cast({{ dbt.date_trunc('month', 'customers.registered_date') }} as date),
-            (select min(months.month_start_date) from months)
-        ),
-        customers.member_tier
+        registration_months.month_start_date,
+        registration_months.member_tier
 ),
 
 active_customer_months as (

@@ -103,10 +103,10 @@ final as (
         joined.first_paid_date,
         joined.acquisition_channel,
         joined.is_gen_z,
-        joined.as_of_date,
         joined.days_since_first_order,
         joined.paid_orders_to_date,
         cast(joined.net_revenue_to_date_cny as decimal(18, 2)) as net_revenue_to_date_cny,
+        cast(joined.gross_margin_to_date_cny as decimal(18, 2)) as gross_margin_to_date_cny,
         {%- for n in ltv_window_days %}
             joined.days_since_first_order >= {{ n }} as is_{{ n }}d_window_elapsed,
             cast(
@@ -122,7 +122,7 @@ final as (
                 end as decimal(18, 2)
             ) as gross_margin_{{ n }}d_cny,
         {%- endfor %}
-        cast(joined.gross_margin_to_date_cny as decimal(18, 2)) as gross_margin_to_date_cny
+        joined.as_of_date
     from joined
 )
 

@@ -27,14 +27,14 @@ credited_new_customers as (
         attribution.channel,
         attribution.attribution_model,
         {%- for n in ltv_window_days %}
-            sum(
-                case when customer_ltv.is_{{ n }}d_window_elapsed then attribution.weight end
-            ) as new_customers_{{ n }}d_elapsed,
+            sum(case when customer_ltv.is_{{ n }}d_window_elapsed then attribution.weight end)
+                as new_customers_{{ n }}d_elapsed,
             sum(attribution.weight * customer_ltv.net_revenue_{{ n }}d_cny)
                 as net_revenue_{{ n }}d_cny,
             sum(attribution.weight * customer_ltv.gross_margin_{{ n }}d_cny)
-                as gross_margin_{{ n }}d_cny{{ ',' if not loop.last }}
+                as gross_margin_{{ n }}d_cny,
         {%- endfor %}
+        sum(attribution.weight) as credited_new_customers
     from attribution
     inner join customer_ltv
         on attribution.customer_id = customer_ltv.customer_id
@@ -53,7 +53,6 @@ final as (
         channel_months.attribution_model,
         channel_months.spend_cny,
         channel_months.attributed_new_customers,
-        channel_months.customer_acquisition_cost_cny,
         {%- for n in ltv_window_days %}
             coalesce(credited_new_customers.new_customers_{{ n }}d_elapsed, 0)
                 as new_customers_{{ n }}d_elapsed,
@@ -61,18 +60,15 @@ final as (
                 as net_revenue_{{ n }}d_cny,
             cast(credited_new_customers.gross_margin_{{ n }}d_cny as decimal(18, 2))
                 as gross_margin_{{ n }}d_cny,
-            {{ safe_divide(
-                'credited_new_customers.net_revenue_' ~ n ~ 'd_cny',
-                'credited_new_customers.new_customers_' ~ n ~ 'd_elapsed'
-            ) }} as ltv_net_revenue_{{ n }}d_cny,
-            {{ safe_divide(
-                safe_divide(
-                    'credited_new_customers.net_revenue_' ~ n ~ 'd_cny',
-                    'credited_new_customers.new_customers_' ~ n ~ 'd_elapsed'
-                ),
-                'channel_months.customer_acquisition_cost_cny'
-            ) }} as ltv_to_cac_{{ n }}d{{ ',' if not loop.last }}
+            credited_new_customers.net_revenue_{{ n }}d_cny
+            / nullif(credited_new_customers.new_customers_{{ n }}d_elapsed, 0)
+                as ltv_net_revenue_{{ n }}d_cny,
+            credited_new_customers.net_revenue_{{ n }}d_cny
+            / nullif(credited_new_customers.new_customers_{{ n }}d_elapsed, 0)
+            / nullif(channel_months.customer_acquisition_cost_cny, 0)
+                as ltv_to_cac_{{ n }}d,
         {%- endfor %}
+        channel_months.customer_acquisition_cost_cny
     from channel_months
     left join credited_new_customers
         on

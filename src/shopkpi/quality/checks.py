@@ -695,6 +695,71 @@ MART_CHECKS: tuple[MartCheck, ...] = (
         ),
         description="One row per raw table: share of its rows staging quarantined.",
     ),
+    MartCheck(
+        "mart_fct_budget_pacing_days",
+        "marts.fct_budget_pacing_days",
+        ("channel_day_id",),
+        (
+            *_key("channel_day_id"),
+            *_non_negative("spend_cny", "month_to_date_spend_cny", "shop_month_to_date_spend_cny"),
+            *_between_0_and_1("expected_pace_share"),
+        ),
+    ),
+    MartCheck(
+        "mart_fct_campaign_days",
+        "marts.fct_campaign_days",
+        ("campaign_day_id",),
+        (*_key("campaign_day_id"), *_non_negative("spend_cny", "attributed_orders")),
+    ),
+    MartCheck(
+        "mart_fct_landing_page_days",
+        "marts.fct_landing_page_days",
+        ("landing_page_day_id",),
+        (
+            *_key("landing_page_day_id"),
+            *_monotone("sessions", "sessions_with_events", "bounced_sessions"),
+            *_between_0_and_1("bounce_rate", "slow_load_share"),
+        ),
+    ),
+    MartCheck(
+        "mart_fct_channel_ltv_cac",
+        "marts.fct_channel_ltv_cac",
+        ("channel_month_id",),
+        (*_key("channel_month_id"), *_non_negative("spend_cny", "attributed_new_customers")),
+    ),
+    MartCheck(
+        "mart_fct_customer_rfm",
+        "marts.fct_customer_rfm",
+        ("customer_id",),
+        (
+            *_key("customer_id"),
+            *(
+                expect("expect_column_values_to_be_between", column=c, min_value=1, max_value=5)
+                for c in ("r_score", "f_score", "m_score")
+            ),
+            expect("expect_column_values_to_not_be_null", column="segment_code"),
+        ),
+    ),
+    MartCheck(
+        "mart_fct_cohort_retention",
+        "marts.fct_cohort_retention",
+        ("cohort_retention_id",),
+        (
+            *_key("cohort_retention_id"),
+            *_monotone("cohort_customers", "active_customers"),
+            *_between_0_and_1("retention_rate"),
+        ),
+    ),
+    MartCheck(
+        "mart_fct_customer_ltv_predicted",
+        "marts.fct_customer_ltv_predicted",
+        ("customer_id",),
+        (
+            *_key("customer_id"),
+            *_between_0_and_1("probability_alive"),
+            *_non_negative("expected_purchases_365d", "predicted_net_revenue_365d_cny"),
+        ),
+    ),
     _reconciliation(
         "order_lines_to_orders",
         "One row per order: the order's GMV and net revenue minus the sum over its lines.",
@@ -847,6 +912,33 @@ MART_CHECKS: tuple[MartCheck, ...] = (
         + "\n        order by 1",
         "rows_received_difference",
         "rows_kept_difference",
+    ),
+    _reconciliation(
+        "customer_ltv_to_orders",
+        "One row per cohort month: net revenue of fct_customer_ltv to date minus the paid"
+        " orders of fct_orders up to the as-of date.",
+        ("cohort_month",),
+        """
+        with as_of as (select as_of_date from intermediate.int_customer_value_as_of),
+        orders as (
+            select c.first_paid_month as cohort_month, sum(o.net_revenue_cny) as net_revenue_cny
+            from marts.fct_orders as o
+            inner join marts.dim_customers as c on o.customer_id = c.customer_id
+            cross join as_of
+            where o.is_paid and o.paid_date <= as_of.as_of_date
+            group by 1
+        ),
+        ltv as (
+            select cohort_month, sum(net_revenue_to_date_cny) as net_revenue_cny
+            from marts.fct_customer_ltv group by 1
+        )
+        select coalesce(o.cohort_month, l.cohort_month) as cohort_month,
+            coalesce(l.net_revenue_cny, 0) - coalesce(o.net_revenue_cny, 0)
+                as net_revenue_difference_cny
+        from orders as o full join ltv as l on o.cohort_month = l.cohort_month
+        order by 1
+        """,
+        "net_revenue_difference_cny",
     ),
 )
 

@@ -1,4 +1,4 @@
-"""Benchmark: wall time and peak memory of generate, load-raw and dbt build at one scale.
+"""Benchmark: wall time and peak memory of generate, load-raw, dbt build and the quality gate.
 
 ``make bench SCALE=small`` runs it. Each step runs in its own process so its peak resident
 memory can be read; results are printed as a table and written to
@@ -78,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         ("dbt seed", [dbt, "seed", "--select", "path:seeds/reference", *dbt_paths]),
         ("dbt run", [dbt, "run", *dbt_paths]),
         ("dbt test", [dbt, "test", "--exclude", "path:seeds/demo", *dbt_paths]),
+        (
+            "quality",
+            [shopkpi, "quality", "--db", str(db), "--workdir", str(work / "quality"), "--no-docs"],
+        ),
     ]
     steps = [
         _run(label, command, env, work / f"{label.replace(' ', '_')}.log")

@@ -122,7 +122,11 @@ final as (
         coalesce(measured.spend_share > measured.cap_share, false) as is_over_cap,
         coalesce(
             measured.budget_used_share > 1 + {{ var('budget_overrun_alert_share') }}, false
-        ) as is_over_budget_beyond_alert_share
+        ) as is_over_budget_beyond_alert_share,
+        -- Monthly ROI review: a channel that spent and returned less than the threshold is
+        -- flagged for pausing; without spend there is no ROI and no flag.
+        coalesce(measured.roi < {{ var('channel_pause_roi_below') }}, false)
+            as is_pause_recommended
     from measured
 )
 

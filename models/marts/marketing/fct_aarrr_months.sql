@@ -14,6 +14,10 @@ sessions as (
     select * from {{ ref('fct_sessions') }}
 ),
 
+visitors as (
+    select * from {{ ref('fct_visitors') }}
+),
+
 orders as (
     select * from {{ ref('fct_orders') }}
 ),
@@ -33,9 +37,7 @@ months as (
 
 human_sessions as (
     select
-        sessions.visitor_id,
         sessions.started_at,
-        sessions.reached_payment,
         coalesce(channels.is_referral, false) as is_referral_channel
     from sessions
     left join channels
@@ -43,43 +45,14 @@ human_sessions as (
     where not sessions.is_bot
 ),
 
-visitor_first_visits as (
-    select
-        human_sessions.visitor_id,
-        min(human_sessions.started_at) as first_visit_at
-    from human_sessions
-    group by human_sessions.visitor_id
-),
-
-visitor_first_payments as (
-    select
-        human_sessions.visitor_id,
-        min(human_sessions.started_at) as first_paid_visit_at
-    from human_sessions
-    where human_sessions.reached_payment
-    group by human_sessions.visitor_id
-),
-
 acquisition as (
     select
-        cast({{ dbt.date_trunc('month', 'visitor_first_visits.first_visit_at') }} as date)
-            as month_start_date,
+        visitors.first_visit_month as month_start_date,
         count(*) as new_visitors,
-        sum(
-            case
-                when
-                    visitor_first_payments.first_paid_visit_at <= {{ dbt.dateadd(
-                        'day', var('first_purchase_window_days'),
-                        'visitor_first_visits.first_visit_at'
-                    ) }}
-                    then 1
-                else 0
-            end
-        ) as activated_visitors
-    from visitor_first_visits
-    left join visitor_first_payments
-        on visitor_first_visits.visitor_id = visitor_first_payments.visitor_id
-    group by {{ dbt.date_trunc('month', 'visitor_first_visits.first_visit_at') }}
+        sum(case when visitors.is_first_purchase_within_window then 1 else 0 end)
+            as activated_visitors
+    from visitors
+    group by visitors.first_visit_month
 ),
 
 referral_sessions as (

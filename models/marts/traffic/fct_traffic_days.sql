@@ -12,6 +12,10 @@ sessions as (
     select * from {{ ref('fct_sessions') }}
 ),
 
+visitors as (
+    select * from {{ ref('fct_visitors') }}
+),
+
 human_sessions as (
     select sessions.* from sessions
     where not sessions.is_bot
@@ -21,42 +25,14 @@ last_day as (
     select max(dates.date_day) as date_day from dates
 ),
 
-visitor_first_visits as (
-    select
-        human_sessions.visitor_id,
-        min(human_sessions.started_at) as first_visit_at
-    from human_sessions
-    group by human_sessions.visitor_id
-),
-
-visitor_first_payments as (
-    select
-        human_sessions.visitor_id,
-        min(human_sessions.started_at) as first_paid_visit_at
-    from human_sessions
-    where human_sessions.reached_payment
-    group by human_sessions.visitor_id
-),
-
 new_visitors as (
     select
-        cast(visitor_first_visits.first_visit_at as date) as date_day,
+        visitors.first_visit_date as date_day,
         count(*) as new_visitors,
-        sum(
-            case
-                when
-                    visitor_first_payments.first_paid_visit_at <= {{ dbt.dateadd(
-                        'day', var('first_purchase_window_days'),
-                        'visitor_first_visits.first_visit_at'
-                    ) }}
-                    then 1
-                else 0
-            end
-        ) as new_visitors_buying_within_window
-    from visitor_first_visits
-    left join visitor_first_payments
-        on visitor_first_visits.visitor_id = visitor_first_payments.visitor_id
-    group by cast(visitor_first_visits.first_visit_at as date)
+        sum(case when visitors.is_first_purchase_within_window then 1 else 0 end)
+            as new_visitors_buying_within_window
+    from visitors
+    group by visitors.first_visit_date
 ),
 
 daily as (

@@ -20,10 +20,6 @@ orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
-sessions as (
-    select * from {{ ref('fct_sessions') }}
-),
-
 as_of as (
     select * from {{ ref('int_customer_value_as_of') }}
 ),
@@ -104,18 +100,7 @@ tier_gmv as (
 ),
 
 activity_days as (
-    select
-        sessions.customer_id,
-        sessions.session_date as activity_date
-    from sessions
-    where
-        sessions.customer_id is not null
-        and not sessions.is_bot
-    union
-    select
-        orders.customer_id,
-        orders.order_date as activity_date
-    from orders
+    select * from {{ ref('fct_customer_activity_days') }}
 ),
 
 first_month as (

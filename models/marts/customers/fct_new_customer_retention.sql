@@ -13,27 +13,8 @@ customer_ltv as (
     select * from {{ ref('fct_customer_ltv') }}
 ),
 
-sessions as (
-    select * from {{ ref('fct_sessions') }}
-),
-
-orders as (
-    select * from {{ ref('fct_orders') }}
-),
-
 activity_days as (
-    select
-        sessions.customer_id,
-        sessions.session_date as activity_date
-    from sessions
-    where
-        sessions.customer_id is not null
-        and not sessions.is_bot
-    union
-    select
-        orders.customer_id,
-        orders.order_date as activity_date
-    from orders
+    select * from {{ ref('fct_customer_activity_days') }}
 ),
 
 retained as (

@@ -16,6 +16,15 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 RAW_DATA_DIR ?=
+# Optional: a mapping of an export's names and timestamp formats, a CSV encoding, dbt vars
+# for the whole build (e.g. DBT_VARS='{attribution_lookback_days: 14}').
+RAW_MAPPING ?=
+RAW_ENCODING ?=
+DBT_VARS ?=
+BUILD_INPUT = $(if $(strip $(RAW_DATA_DIR)),--dir "$(RAW_DATA_DIR)",--demo) \
+	$(if $(strip $(RAW_MAPPING)),--mapping "$(RAW_MAPPING)") \
+	$(if $(strip $(RAW_ENCODING)),--encoding "$(RAW_ENCODING)")
+BUILD_OPTIONS = $(if $(strip $(DBT_VARS)),--vars '$(DBT_VARS)')
 SCALE ?= small
 SEED ?= 42
 DBT := $(BIN)/dbt
@@ -25,8 +34,8 @@ INSTALL_STAMP := $(VENV)/.installed
 GX_ASSETS := gx/docs_assets
 GX_ASSETS_STAMP := $(GX_ASSETS)/node_modules/.installed
 
-.PHONY: help install run load-raw generate-demo test test-python test-dbt lint format docs \
-        bench clean quality
+.PHONY: help install run load-raw generate-demo contract test test-python test-dbt lint format \
+        docs bench clean quality
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,16 +48,8 @@ $(INSTALL_STAMP): pyproject.toml
 
 install: $(INSTALL_STAMP) ## Create .venv and install the project with its tools
 
-run: $(INSTALL_STAMP) ## Build the warehouse: demo data, or RAW_DATA_DIR=<folder> for your own files
-	mkdir -p "$(dir $(SHOPKPI_DB))"
-ifeq ($(strip $(RAW_DATA_DIR)),)
-	$(DBT) seed $(DBT_FLAGS) --select path:seeds/demo
-else
-	$(BIN)/shopkpi load-raw --dir "$(RAW_DATA_DIR)"
-endif
-	$(DBT) build $(DBT_FLAGS) --exclude path:seeds/demo
-	@echo "warehouse built: $(SHOPKPI_DB)"
-	$(MAKE) --no-print-directory quality
+run: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## Build the warehouse: demo data, or RAW_DATA_DIR=<folder> for your own files
+	$(BIN)/shopkpi build $(BUILD_INPUT) $(BUILD_OPTIONS)
 
 $(GX_ASSETS_STAMP): $(GX_ASSETS)/package.json $(GX_ASSETS)/package-lock.json
 	cd $(GX_ASSETS) && npm ci --no-audit --no-fund --ignore-scripts --silent
@@ -57,18 +58,22 @@ $(GX_ASSETS_STAMP): $(GX_ASSETS)/package.json $(GX_ASSETS)/package-lock.json
 quality: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## Data-quality gate on SHOPKPI_DB: GX suites, results into the warehouse, Data Docs
 	$(BIN)/shopkpi quality
 
-load-raw: $(INSTALL_STAMP) ## Load RAW_DATA_DIR into schema raw (no build)
-	$(BIN)/shopkpi load-raw --dir "$(RAW_DATA_DIR)"
+load-raw: $(INSTALL_STAMP) ## Only load RAW_DATA_DIR (or the demo) into schema raw of SHOPKPI_DB, in place
+	$(BIN)/shopkpi load-raw $(BUILD_INPUT)
 
-generate-demo: $(INSTALL_STAMP) ## Regenerate the embedded demo data under seeds/demo
-	$(BIN)/shopkpi generate --scale demo --seed 42 --format csv --out seeds/demo
+generate-demo: $(INSTALL_STAMP) ## Regenerate the embedded demo data under src/shopkpi/demo
+	$(BIN)/shopkpi generate --scale demo --seed 42 --format csv --out src/shopkpi/demo
+
+contract: $(INSTALL_STAMP) ## Rewrite the dbt source definition of the raw layer from src/shopkpi/contract.py
+	$(BIN)/python -c "from shopkpi.contract import dbt_sources_yaml as y; \
+	open('models/staging/shop/_shop__sources.yml', 'w', encoding='utf-8').write(y())"
 
 test: $(INSTALL_STAMP) lint test-dbt test-python ## Install and run every check: lint, dbt build + tests, pytest
 
 test-dbt: $(INSTALL_STAMP) ## dbt build (seeds, models, schema, unit and singular tests) on the demo data
 	rm -f build/test/demo.duckdb && mkdir -p build/test
-	SHOPKPI_DB=build/test/demo.duckdb $(DBT) seed $(DBT_FLAGS) --select path:seeds/demo
-	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build --no-use-colors --exclude path:seeds/demo
+	SHOPKPI_DB=build/test/demo.duckdb $(BIN)/shopkpi load-raw --demo
+	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build --no-use-colors
 
 test-python: $(INSTALL_STAMP) ## pytest: generator, loader, contract, dirty-data and file-based builds
 	$(BIN)/pytest -q || { status=$$?; if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$status; }
@@ -94,4 +99,4 @@ bench: $(INSTALL_STAMP) ## Time generate, load and dbt build at SCALE (default s
 	$(BIN)/python -m shopkpi.bench --scale $(SCALE) --seed $(SEED)
 
 clean: ## Remove build output (keeps .venv)
-	rm -rf target logs build warehouse
+	rm -rf target logs build warehouse/*.duckdb warehouse/.*.build-*

@@ -6,9 +6,11 @@
     {{ return([
         'missing_key',
         'duplicate_key',
+        'conflicting_duplicate',
         'unparseable_timestamp',
         'future_timestamp',
         'negative_amount',
+        'implausible_value',
         'invalid_value',
         'unknown_channel',
         'orphan_reference',
@@ -33,12 +35,41 @@
     end
 {%- endmacro %}
 
-{#- True for every row after the first of a key, first meaning the smallest raw row text. -#}
-{% macro dq_is_duplicate(key_columns, raw_values_column) -%}
-    (row_number() over (
-        partition by {{ key_columns | join(', ') }}
-        order by {{ raw_values_column }}
-    ) > 1)
+{#- Rows of one key in file order: the first row delivered is the one kept. Rows without a
+    file position (unit-test fixtures) fall back to their raw text. -#}
+{% macro dq_key_order(key_columns, relation_alias='typed') -%}
+    partition by {{ key_columns | join(', ') }}
+    order by
+        {{ relation_alias }}.dq_source_file,
+        {{ relation_alias }}.dq_source_line,
+        {{ relation_alias }}.dq_raw_values
+{%- endmacro %}
+
+{#- True for every row after the first of its key (rule conflicting_duplicate: checked after
+    duplicate_key, so it catches the later rows whose values differ from the first). -#}
+{% macro dq_is_later_row(key_columns, relation_alias='typed') -%}
+    (row_number() over ({{ dq_key_order(key_columns, relation_alias) }}) > 1)
+{%- endmacro %}
+
+{#- True for a later row of its key that repeats the first row's values exactly. -#}
+{% macro dq_is_duplicate(key_columns, raw_values_column, relation_alias='typed') -%}
+    ({{ dq_is_later_row(key_columns, relation_alias) }}
+    and {{ raw_values_column }} = first_value({{ raw_values_column }}) over (
+        {{ dq_key_order(key_columns, relation_alias) }}
+    ))
+{%- endmacro %}
+
+{#- True when an amount or quantity exceeds its plausibility bound (vars
+    plausible_max_amount_cny, plausible_max_quantity). -#}
+{% macro dq_is_implausible(amount_columns, quantity_columns=[]) -%}
+    {%- set checks = [] -%}
+    {%- for column in amount_columns -%}
+        {%- do checks.append(column ~ ' > ' ~ var('plausible_max_amount_cny')) -%}
+    {%- endfor -%}
+    {%- for column in quantity_columns -%}
+        {%- do checks.append(column ~ ' > ' ~ var('plausible_max_quantity')) -%}
+    {%- endfor -%}
+    ({{ checks | join(' or ') }})
 {%- endmacro %}
 
 {#- Keys of a checked parent table, with whether any row of that key was kept. Child tables
@@ -52,17 +83,29 @@
     group by {{ key_column }}
 {%- endmacro %}
 
-{#- The raw row as JSON text, for the quarantine's "raw values". -#}
-{% macro row_to_json(relation_alias) -%}
-    {{ return(adapter.dispatch('row_to_json', 'shopkpi')(relation_alias)) }}
+{#- The raw row as JSON text, for the quarantine's "raw values": every column as delivered
+    (personal ones already masked, and their hashes), without the row's file and line, so
+    two deliveries of the same row have the same raw values. -#}
+{% macro raw_row_json(relation_alias) -%}
+    {{ return(adapter.dispatch('raw_row_json', 'shopkpi')(relation_alias)) }}
 {%- endmacro %}
 
-{% macro default__row_to_json(relation_alias) -%}
-    cast(to_json({{ relation_alias }}) as {{ dbt.type_string() }})
+{% macro default__raw_row_json(relation_alias) -%}
+    cast(json_merge_patch(
+        to_json({{ relation_alias }}), '{"_source_file": null, "_source_line": null}'
+    ) as {{ dbt.type_string() }})
 {%- endmacro %}
 
-{% macro spark__row_to_json(relation_alias) -%}
-    to_json(struct({{ relation_alias }}.*))
+{% macro spark__raw_row_json(relation_alias) -%}
+    regexp_replace(
+        to_json(struct({{ relation_alias }}.*)), ',?"_source_(file|line)":[^,}]*', ''
+    )
+{%- endmacro %}
+
+{#- Where a raw row came from, for the quarantine. -#}
+{% macro dq_source_position(relation_alias) -%}
+    {{ relation_alias }}._source_file as dq_source_file,
+    {{ relation_alias }}._source_line as dq_source_line
 {%- endmacro %}
 
 {#- Text key of a row for the quarantine: key values joined with '|', empty ones as ''. -#}

@@ -1,5 +1,8 @@
-"""Command line: ``shopkpi generate`` writes demo data, ``shopkpi load-raw`` loads a folder,
-``shopkpi quality`` runs the data-quality gate on the warehouse."""
+"""Command line: ``shopkpi build`` loads, builds, checks and publishes the warehouse in one
+atomic step; ``shopkpi load-raw`` only loads a folder; ``shopkpi quality`` runs the
+data-quality gate; ``shopkpi generate`` writes a simulated shop's files.
+
+Every user error is one line on standard error and exit code 2."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from shopkpi.loader import RawDataError, load_raw
+from shopkpi.loader import DEMO_DIR, RawDataError, load_raw, read_mapping
 from shopkpi.warehouse import database_path
 
 SCALES = ("demo", "small", "medium", "large")
@@ -33,10 +36,20 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _raw_dir(args: argparse.Namespace) -> Path | None:
+    if args.demo and args.dir:
+        raise RawDataError("give --dir or --demo, not both")
+    return Path(args.dir) if args.dir else None
+
+
 def _load_raw(args: argparse.Namespace) -> int:
     db = database_path(args.db)
     try:
-        counts = load_raw(Path(args.dir), db)
+        raw_dir = _raw_dir(args)
+        if raw_dir is None and not args.demo:
+            raise RawDataError("give --dir <folder> with your files, or --demo")
+        mapping = read_mapping(Path(args.mapping)) if args.mapping else None
+        counts = load_raw(raw_dir or DEMO_DIR, db, mapping=mapping, encoding=args.encoding)
     except RawDataError as error:
         print(f"shopkpi load-raw: {error}", file=sys.stderr)
         return 2
@@ -44,6 +57,48 @@ def _load_raw(args: argparse.Namespace) -> int:
         print(f"{table:<22} {rows:>12,} rows")
     print(f"loaded into {db} (schema raw)")
     return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from shopkpi.build import USER_ERROR, build, parse_vars
+
+    try:
+        raw_dir = _raw_dir(args)
+        mapping = read_mapping(Path(args.mapping)) if args.mapping else None
+        vars_json = parse_vars(args.vars)
+    except RawDataError as error:
+        print(f"shopkpi build: {error}", file=sys.stderr)
+        return USER_ERROR
+    return build(
+        database_path(args.db),
+        raw_dir,
+        mapping=mapping,
+        encoding=args.encoding,
+        vars_json=vars_json,
+        gate=not args.no_gate,
+        verbose=args.verbose,
+    )
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dir", default=None, help="folder with <table>.csv / .parquet files or part folders"
+    )
+    parser.add_argument("--demo", action="store_true", help="the embedded demo shop")
+    parser.add_argument(
+        "--encoding",
+        default=None,
+        help="encoding of the CSV files (default: UTF-8, else GB18030/GBK detected)",
+    )
+    parser.add_argument(
+        "--mapping",
+        default=None,
+        help="YAML file mapping an export's file and column names and timestamp formats to "
+        "the contract (see docs/mapping-example.yml)",
+    )
+    parser.add_argument(
+        "--db", default=None, help="DuckDB file (default $SHOPKPI_DB or warehouse/shopkpi.duckdb)"
+    )
 
 
 def _quality(args: argparse.Namespace) -> int:
@@ -68,11 +123,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     gen.set_defaults(func=_generate)
 
-    load = sub.add_parser("load-raw", help="load a folder of contract files into schema raw")
-    load.add_argument("--dir", required=True, help="folder with <table>.csv / .parquet files")
-    load.add_argument(
-        "--db", default=None, help="DuckDB file (default $SHOPKPI_DB or warehouse/shopkpi.duckdb)"
+    build = sub.add_parser(
+        "build",
+        help="load, dbt build, quality gate, then replace the warehouse in one rename",
     )
+    _add_input_options(build)
+    build.add_argument(
+        "--vars", default=None, help="dbt vars for the whole build, e.g. '{lookback_days: 14}'"
+    )
+    build.add_argument("--no-gate", action="store_true", help="skip the quality gate")
+    build.add_argument("--verbose", action="store_true", help="show every line dbt prints")
+    build.set_defaults(func=_build)
+
+    load = sub.add_parser(
+        "load-raw",
+        help="only load a folder of contract files into schema raw (in place, one transaction)",
+    )
+    _add_input_options(load)
     load.set_defaults(func=_load_raw)
 
     quality = sub.add_parser(
@@ -107,7 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except RawDataError as error:
+        print(f"shopkpi {args.command}: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -28,6 +28,10 @@ class Column:
     type: str
     description: str
     pii: bool = False
+    # A file may leave an optional column out: it loads as null, with a warning.
+    optional: bool = False
+    # "timestamp" or "date" for text columns holding a time (parsed in staging).
+    time: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,9 +48,33 @@ class Table:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
 
-def _c(name: str, type_: str, description: str, pii: bool = False) -> Column:
-    return Column(name, type_, description, pii)
+    @property
+    def stored_columns(self) -> list[tuple[str, str]]:
+        """(name, type) of the raw table in the warehouse, in order: the contract columns
+        (personal ones masked), a salted hash per personal column, then where each row
+        came from (file and line)."""
+        out = [(c.name, c.type) for c in self.columns]
+        out += [(f"{c.name}_hash", TEXT) for c in self.columns if c.pii]
+        out += [(SOURCE_FILE, TEXT), (SOURCE_LINE, BIGINT)]
+        return out
+
+
+# Lineage columns of every raw table: the file a row was read from (relative to the loaded
+# folder) and its line in that file (CSV: the header is line 1; parquet: the row number).
+SOURCE_FILE = "_source_file"
+SOURCE_LINE = "_source_line"
+
+_TIME_COLUMNS = {"spend_date": "date", "budget_month": "date", "snapshot_date": "date"}
+
+
+def _c(
+    name: str, type_: str, description: str, pii: bool = False, optional: bool = False
+) -> Column:
+    time = _TIME_COLUMNS.get(name, "timestamp" if name.endswith("_at") else None)
+    return Column(name, type_, description, pii, optional, time)
 
 
 TABLES: dict[str, Table] = {
@@ -59,14 +87,14 @@ TABLES: dict[str, Table] = {
             (
                 _c("customer_id", TEXT, "Customer key."),
                 _c("registered_at", TEXT, "Registration time, ISO-8601 with offset."),
-                _c("birth_year", INT, "Year of birth (nullable)."),
-                _c("gender", TEXT, "f / m / unknown."),
-                _c("province", TEXT, "Province of the delivery address."),
-                _c("city", TEXT, "City of the delivery address."),
-                _c("customer_name", TEXT, "Full name (PII).", pii=True),
-                _c("phone", TEXT, "Mobile number (PII).", pii=True),
-                _c("address", TEXT, "Street address (PII).", pii=True),
-                _c("member_tier", TEXT, "none / regular / silver / gold."),
+                _c("birth_year", INT, "Year of birth (nullable).", optional=True),
+                _c("gender", TEXT, "f / m / unknown.", optional=True),
+                _c("province", TEXT, "Province of the delivery address.", optional=True),
+                _c("city", TEXT, "City of the delivery address.", optional=True),
+                _c("customer_name", TEXT, "Full name (PII).", pii=True, optional=True),
+                _c("phone", TEXT, "Mobile number (PII).", pii=True, optional=True),
+                _c("address", TEXT, "Street address (PII).", pii=True, optional=True),
+                _c("member_tier", TEXT, "none / regular / silver / gold.", optional=True),
             ),
         ),
         Table(
@@ -75,12 +103,12 @@ TABLES: dict[str, Table] = {
             ("product_id",),
             (
                 _c("product_id", TEXT, "Product key."),
-                _c("sku", TEXT, "Stock-keeping unit code."),
-                _c("product_name", TEXT, "Product name."),
-                _c("category", TEXT, "Product category."),
+                _c("sku", TEXT, "Stock-keeping unit code.", optional=True),
+                _c("product_name", TEXT, "Product name.", optional=True),
+                _c("category", TEXT, "Product category.", optional=True),
                 _c("list_price", MONEY, "List price, CNY."),
                 _c("unit_cost", MONEY, "Unit cost of goods, CNY."),
-                _c("launched_at", TEXT, "Launch time, ISO-8601 with offset."),
+                _c("launched_at", TEXT, "Launch time, ISO-8601 with offset.", optional=True),
             ),
         ),
         Table(
@@ -90,16 +118,16 @@ TABLES: dict[str, Table] = {
             (
                 _c("order_id", TEXT, "Order key."),
                 _c("customer_id", TEXT, "Ordering customer."),
-                _c("session_id", TEXT, "Tracked session the order was placed in (nullable)."),
+                _c("session_id", TEXT, "Tracked session the order was placed in (nullable).", optional=True),
                 _c("ordered_at", TEXT, "Order creation time."),
                 _c("paid_at", TEXT, "Payment time (nullable)."),
                 _c("status", TEXT, "created / paid / shipped / delivered / cancelled / refunded."),
-                _c("platform", TEXT, "Sales platform: tmall, jd, douyin, xiaohongshu, ..."),
-                _c("coupon_code", TEXT, "Coupon applied to the order (nullable)."),
-                _c("discount_amount", MONEY, "Order-level discount, CNY."),
-                _c("shipping_fee", MONEY, "Shipping fee charged to the customer, CNY."),
-                _c("shipped_at", TEXT, "Shipping time (nullable)."),
-                _c("delivered_at", TEXT, "Delivery time (nullable)."),
+                _c("platform", TEXT, "Sales platform: tmall, jd, douyin, xiaohongshu, ...", optional=True),
+                _c("coupon_code", TEXT, "Coupon applied to the order (nullable).", optional=True),
+                _c("discount_amount", MONEY, "Order-level discount, CNY.", optional=True),
+                _c("shipping_fee", MONEY, "Shipping fee charged to the customer, CNY.", optional=True),
+                _c("shipped_at", TEXT, "Shipping time (nullable).", optional=True),
+                _c("delivered_at", TEXT, "Delivery time (nullable).", optional=True),
             ),
         ),
         Table(
@@ -112,7 +140,7 @@ TABLES: dict[str, Table] = {
                 _c("product_id", TEXT, "Product sold."),
                 _c("quantity", INT, "Units."),
                 _c("unit_price", MONEY, "Price per unit before discounts, CNY."),
-                _c("discount_amount", MONEY, "Line-level discount, CNY."),
+                _c("discount_amount", MONEY, "Line-level discount, CNY.", optional=True),
             ),
         ),
         Table(
@@ -122,10 +150,10 @@ TABLES: dict[str, Table] = {
             (
                 _c("refund_id", TEXT, "Refund key."),
                 _c("order_id", TEXT, "Refunded order."),
-                _c("product_id", TEXT, "Refunded product (nullable: whole order)."),
+                _c("product_id", TEXT, "Refunded product (nullable: whole order).", optional=True),
                 _c("refunded_at", TEXT, "Refund time."),
                 _c("refund_amount", MONEY, "Amount refunded, CNY."),
-                _c("reason", TEXT, "Refund reason code."),
+                _c("reason", TEXT, "Refund reason code.", optional=True),
             ),
             required=False,
         ),
@@ -136,16 +164,16 @@ TABLES: dict[str, Table] = {
             (
                 _c("session_id", TEXT, "Session key."),
                 _c("visitor_id", TEXT, "Anonymous visitor (device) key."),
-                _c("customer_id", TEXT, "Logged-in customer (nullable)."),
+                _c("customer_id", TEXT, "Logged-in customer (nullable).", optional=True),
                 _c("started_at", TEXT, "Session start time."),
                 _c("channel", TEXT, "Traffic channel code (see the channels seed)."),
-                _c("source", TEXT, "Traffic source."),
-                _c("medium", TEXT, "Traffic medium."),
-                _c("campaign_id", TEXT, "Campaign the visit came from (nullable)."),
-                _c("device", TEXT, "ios / android / desktop / ..."),
-                _c("landing_page", TEXT, "First page of the visit."),
-                _c("page_load_ms", INT, "Landing page load time, ms."),
-                _c("is_bot", BOOL, "Anti-fraud flag from the tracker (nullable)."),
+                _c("source", TEXT, "Traffic source.", optional=True),
+                _c("medium", TEXT, "Traffic medium.", optional=True),
+                _c("campaign_id", TEXT, "Campaign the visit came from (nullable).", optional=True),
+                _c("device", TEXT, "ios / android / desktop / ...", optional=True),
+                _c("landing_page", TEXT, "First page of the visit.", optional=True),
+                _c("page_load_ms", INT, "Landing page load time, ms.", optional=True),
+                _c("is_bot", BOOL, "Anti-fraud flag from the tracker (nullable).", optional=True),
             ),
             required=False,
         ),
@@ -163,9 +191,9 @@ TABLES: dict[str, Table] = {
                     "impression / click / page_view / product_view / add_to_cart / "
                     "checkout / payment.",
                 ),
-                _c("page", TEXT, "Page path."),
-                _c("product_id", TEXT, "Product concerned (nullable)."),
-                _c("dwell_ms", INT, "Time spent on the page, ms (nullable)."),
+                _c("page", TEXT, "Page path.", optional=True),
+                _c("product_id", TEXT, "Product concerned (nullable).", optional=True),
+                _c("dwell_ms", INT, "Time spent on the page, ms (nullable).", optional=True),
             ),
             required=False,
         ),
@@ -175,18 +203,19 @@ TABLES: dict[str, Table] = {
             ("campaign_id",),
             (
                 _c("campaign_id", TEXT, "Campaign key."),
-                _c("campaign_name", TEXT, "Campaign name."),
+                _c("campaign_name", TEXT, "Campaign name.", optional=True),
                 _c("channel", TEXT, "Channel the campaign runs on."),
                 _c(
                     "campaign_type",
                     TEXT,
                     "promotion / live_stream / kol / social_fission / always_on.",
+                    optional=True,
                 ),
                 _c("warmup_starts_at", TEXT, "Start of the warm-up phase."),
                 _c("burst_starts_at", TEXT, "Start of the burst phase."),
                 _c("tail_starts_at", TEXT, "Start of the tail phase."),
                 _c("ends_at", TEXT, "End of the campaign (exclusive)."),
-                _c("budget", MONEY, "Campaign budget, CNY."),
+                _c("budget", MONEY, "Campaign budget, CNY.", optional=True),
             ),
             required=False,
         ),
@@ -197,9 +226,9 @@ TABLES: dict[str, Table] = {
             (
                 _c("spend_date", TEXT, "Day of the spend (YYYY-MM-DD, shop time)."),
                 _c("channel", TEXT, "Paid channel."),
-                _c("campaign_id", TEXT, "Campaign (nullable: always-on spend)."),
-                _c("impressions", BIGINT, "Ad impressions."),
-                _c("clicks", BIGINT, "Ad clicks."),
+                _c("campaign_id", TEXT, "Campaign (nullable: always-on spend).", optional=True),
+                _c("impressions", BIGINT, "Ad impressions.", optional=True),
+                _c("clicks", BIGINT, "Ad clicks.", optional=True),
                 _c("spend", MONEY, "Spend, CNY."),
             ),
             required=False,
@@ -212,7 +241,7 @@ TABLES: dict[str, Table] = {
                 _c("budget_month", TEXT, "First day of the month (YYYY-MM-DD)."),
                 _c("channel", TEXT, "Channel."),
                 _c("budget", MONEY, "Monthly budget, CNY."),
-                _c("is_core_channel", BOOL, "Core channels keep spending when budgets freeze."),
+                _c("is_core_channel", BOOL, "Core channels keep spending when budgets freeze.", optional=True),
             ),
             required=False,
         ),
@@ -237,7 +266,7 @@ TABLES: dict[str, Table] = {
                 _c("snapshot_date", TEXT, "Day of the snapshot (YYYY-MM-DD)."),
                 _c("product_id", TEXT, "Product."),
                 _c("on_hand_qty", INT, "Units on hand at the end of the day."),
-                _c("safety_stock_qty", INT, "Safety stock level."),
+                _c("safety_stock_qty", INT, "Safety stock level.", optional=True),
             ),
             required=False,
         ),
@@ -248,15 +277,93 @@ TABLES: dict[str, Table] = {
 # rules is quarantined under the first one, so per-rule counts add up to the rows removed.
 RULES: dict[str, str] = {
     "missing_key": "A primary-key or required reference column is empty.",
-    "duplicate_key": "Another row has the same primary key; the first in content order is kept.",
+    "duplicate_key": "An exact copy of an earlier row (same key, same values): the first in "
+    "file order is kept.",
+    "conflicting_duplicate": "Same key as an earlier row in file order but different values: "
+    "the first row is kept, later ones are quarantined as conflicts.",
     "unparseable_timestamp": "A timestamp or date column holds a value that is not a valid time.",
     "future_timestamp": "A timestamp is later than the run's reference time.",
     "negative_amount": "A money, quantity, count or duration column is negative.",
+    "implausible_value": "An amount or quantity above its plausibility bound (vars "
+    "plausible_max_amount_cny, plausible_max_quantity): an outlier to check at the source.",
     "invalid_value": "A coded column holds a value outside its accepted set or range.",
     "unknown_channel": "The channel code is not in the channels seed.",
     "orphan_reference": "A reference points to a row that does not exist in its parent table.",
     "parent_quarantined": "The parent row exists but was itself quarantined.",
 }
 
+# Plausibility bounds (dbt vars of the same names; staging quarantines a row above them under
+# implausible_value). Amounts are per row (a unit price, a discount, a refund), not totals.
+PLAUSIBLE_MAX_AMOUNT_CNY = 1_000_000
+PLAUSIBLE_MAX_QUANTITY = 10_000
+# The columns the bounds apply to, per table: (column, "amount" | "quantity").
+PLAUSIBILITY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "products": (("list_price", "amount"), ("unit_cost", "amount")),
+    "orders": (("discount_amount", "amount"), ("shipping_fee", "amount")),
+    "order_items": (
+        ("quantity", "quantity"),
+        ("unit_price", "amount"),
+        ("discount_amount", "amount"),
+    ),
+    "refunds": (("refund_amount", "amount"),),
+}
+
 SHOP_TIMEZONE = "Asia/Shanghai"
 SHOP_UTC_OFFSET = "+08:00"
+
+
+def _yaml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def dbt_sources_yaml() -> str:
+    """The dbt source definition of the raw layer (models/staging/shop/_shop__sources.yml),
+    written from the contract: `make contract` rewrites the file and a test keeps it equal."""
+    lines = [
+        "# Written from src/shopkpi/contract.py by `make contract`; do not edit by hand.",
+        "version: 2",
+        "",
+        "sources:",
+        "  - name: shop",
+        "    description: >",
+        "      The shop's raw data contract (see README \"The raw data contract\"), as",
+        "      `shopkpi load-raw` / `shopkpi build` store it in schema raw: typed as in",
+        "      src/shopkpi/contract.py, personal data masked with a salted hash beside it, and",
+        "      each row's file and line.",
+        "    schema: raw",
+        "    tables:",
+    ]
+    for table in TABLES.values():
+        required = "Required" if table.required else "Optional"
+        grain = f"{table.grain} {required}. Key: {', '.join(table.key)}."
+        lines += [
+            f"      - name: {table.name}",
+            f"        description: {_yaml_text(grain)}",
+            "        columns:",
+        ]
+        for column in table.columns:
+            text = column.description
+            if column.pii:
+                text += f" Masked at load; {column.name}_hash holds its salted SHA-256."
+            lines += [
+                f"          - name: {column.name}",
+                f"            description: {_yaml_text(text)}",
+            ]
+        for column in table.columns:
+            if column.pii:
+                lines += [
+                    f"          - name: {column.name}_hash",
+                    "            description: "
+                    + _yaml_text(f"Salted SHA-256 of the delivered {column.name} (null if empty)."),
+                ]
+        lines += [
+            f"          - name: {SOURCE_FILE}",
+            "            description: "
+            + _yaml_text("File the row was loaded from, relative to the loaded folder."),
+            f"          - name: {SOURCE_LINE}",
+            "            description: "
+            + _yaml_text(
+                "Line of the row in its file (CSV: the header is line 1; parquet: row number)."
+            ),
+        ]
+    return "\n".join(lines) + "\n"

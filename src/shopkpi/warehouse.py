@@ -15,6 +15,16 @@ DEFAULT_DB = Path("warehouse/shopkpi.duckdb")
 CONNECT_CONFIG: dict[str, str] = {"storage_compatibility_version": "v1.0.0"}
 
 
+def project_dir() -> Path:
+    """The dbt project: $SHOPKPI_PROJECT_DIR, else the working folder when it holds
+    dbt_project.yml, else the checkout this package was installed from."""
+    if os.environ.get("SHOPKPI_PROJECT_DIR"):
+        return Path(os.environ["SHOPKPI_PROJECT_DIR"])
+    if (Path.cwd() / "dbt_project.yml").is_file():
+        return Path.cwd()
+    return Path(__file__).resolve().parents[2]
+
+
 def database_path(path: Path | str | None = None) -> Path:
     """The warehouse file: the argument, else $SHOPKPI_DB, else warehouse/shopkpi.duckdb."""
     if path is not None:

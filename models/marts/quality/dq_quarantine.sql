@@ -1,5 +1,5 @@
--- One row per raw row that staging quarantined: its table, key, the rule it broke and its
--- raw values as JSON (personal data already hashed or masked).
+-- One row per raw row that staging quarantined: its table, key, the rule it broke, the file
+-- and line it came from, and its raw values as JSON (personal data masked and hashed at load).
 
 with
 
@@ -9,6 +9,8 @@ with
             '{{ table }}' as source_table,
             base_rows.dq_row_key as row_key,
             base_rows.dq_rule,
+            base_rows.dq_source_file as source_file,
+            base_rows.dq_source_line as source_line,
             base_rows.dq_raw_values as raw_values
         from {{ ref('base_shop__' ~ table) }} as base_rows
         where base_rows.dq_rule is not null
@@ -24,16 +26,19 @@ unioned as (
 
 final as (
     select
-        -- Exact duplicate raw rows are indistinguishable, so the id numbers the rows of a
-        -- table in content order instead of hashing them.
+        -- The id numbers the rows of a table in file order (exact duplicate rows differ
+        -- only by their position).
         {{ dbt.concat(["unioned.source_table", "'#'", dbt.cast(
             "row_number() over (partition by unioned.source_table"
-            ~ " order by unioned.row_key, unioned.dq_rule, unioned.raw_values)",
+            ~ " order by unioned.source_file, unioned.source_line, unioned.row_key,"
+            ~ " unioned.dq_rule, unioned.raw_values)",
             dbt.type_string()
         )]) }} as quarantined_row_id,
         unioned.source_table,
         unioned.row_key,
         unioned.dq_rule,
+        unioned.source_file,
+        unioned.source_line,
         unioned.raw_values
     from unioned
 )

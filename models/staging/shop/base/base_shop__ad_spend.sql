@@ -24,7 +24,8 @@ typed as (
         coalesce(source.impressions, 0) as impressions,
         coalesce(source.clicks, 0) as clicks,
         cast(coalesce(source.spend, 0) as decimal(18, 2)) as spend_cny,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -33,9 +34,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.spend_date_raw is null or typed.channel is null'),
-            ('duplicate_key', dq_is_duplicate(
-                ['typed.spend_date_raw', 'typed.channel', 'typed.campaign_id'],
-                'typed.dq_raw_values')),
+            ('duplicate_key', dq_is_duplicate(['typed.spend_date_raw', 'typed.channel', 'typed.campaign_id'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.spend_date_raw', 'typed.channel', 'typed.campaign_id'])),
             ('unparseable_timestamp', 'typed.spend_date is null'),
             ('future_timestamp', 'typed.spend_date > cast(' ~ dq_reference_time() ~ ' as date)'),
             ('negative_amount', 'typed.spend_cny < 0 or typed.impressions < 0 or typed.clicks < 0'),
@@ -60,6 +60,8 @@ final as (
         clicks,
         spend_cny,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['spend_date_raw', 'channel', 'campaign_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

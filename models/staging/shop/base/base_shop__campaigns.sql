@@ -25,7 +25,8 @@ typed as (
         source.tail_starts_at as tail_starts_at_raw,
         source.ends_at as ends_at_raw,
         cast(source.budget as decimal(18, 2)) as budget_cny,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -35,6 +36,7 @@ checked as (
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.campaign_id is null or typed.channel is null'),
             ('duplicate_key', dq_is_duplicate(['typed.campaign_id'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.campaign_id'])),
             ('unparseable_timestamp',
                 is_unparseable('typed.warmup_starts_at_raw', 'typed.warmup_starts_at')
                 ~ ' or ' ~ is_unparseable('typed.burst_starts_at_raw', 'typed.burst_starts_at')
@@ -66,6 +68,8 @@ final as (
         ends_at,
         budget_cny,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['campaign_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

@@ -24,7 +24,8 @@ typed as (
         {{ clean_text('source.page') }} as page,
         {{ clean_text('source.product_id') }} as product_id,
         source.dwell_ms,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -34,6 +35,7 @@ checked as (
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.event_id is null or typed.session_id is null'),
             ('duplicate_key', dq_is_duplicate(['typed.event_id'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.event_id'])),
             ('unparseable_timestamp',
                 is_unparseable('typed.occurred_at_raw', 'typed.occurred_at')
                 ~ ' or typed.occurred_at is null'),
@@ -63,6 +65,8 @@ final as (
         product_id,
         dwell_ms,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['event_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

@@ -18,7 +18,8 @@ typed as (
         {{ clean_text('source.product_id') }} as product_id,
         source.on_hand_qty,
         coalesce(source.safety_stock_qty, 0) as safety_stock_qty,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -27,8 +28,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.snapshot_date_raw is null or typed.product_id is null'),
-            ('duplicate_key', dq_is_duplicate(
-                ['typed.snapshot_date_raw', 'typed.product_id'], 'typed.dq_raw_values')),
+            ('duplicate_key', dq_is_duplicate(['typed.snapshot_date_raw', 'typed.product_id'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.snapshot_date_raw', 'typed.product_id'])),
             ('unparseable_timestamp', 'typed.snapshot_date is null'),
             ('future_timestamp',
                 'typed.snapshot_date > cast(' ~ dq_reference_time() ~ ' as date)'),
@@ -49,6 +50,8 @@ final as (
         on_hand_qty,
         safety_stock_qty,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['snapshot_date_raw', 'product_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

@@ -18,7 +18,8 @@ typed as (
         lower({{ clean_text('source.channel') }}) as channel,
         cast(source.budget as decimal(18, 2)) as budget_cny,
         coalesce(source.is_core_channel, false) as is_core_channel,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -27,8 +28,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.budget_month_raw is null or typed.channel is null'),
-            ('duplicate_key', dq_is_duplicate(
-                ['typed.budget_month_raw', 'typed.channel'], 'typed.dq_raw_values')),
+            ('duplicate_key', dq_is_duplicate(['typed.budget_month_raw', 'typed.channel'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.budget_month_raw', 'typed.channel'])),
             ('unparseable_timestamp', 'typed.budget_month is null'),
             ('negative_amount', 'typed.budget_cny < 0'),
             ('invalid_value', 'typed.budget_cny is null or extract(day from typed.budget_month) <> 1'),
@@ -46,6 +47,8 @@ final as (
         budget_cny,
         is_core_channel,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['budget_month_raw', 'channel']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

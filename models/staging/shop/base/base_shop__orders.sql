@@ -30,7 +30,8 @@ typed as (
         {{ clean_text('source.coupon_code') }} as coupon_code,
         cast(coalesce(source.discount_amount, 0) as decimal(18, 2)) as discount_amount_cny,
         cast(coalesce(source.shipping_fee, 0) as decimal(18, 2)) as shipping_fee_cny,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -40,6 +41,7 @@ checked as (
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.order_id is null or typed.customer_id is null'),
             ('duplicate_key', dq_is_duplicate(['typed.order_id'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.order_id'])),
             ('unparseable_timestamp',
                 is_unparseable('typed.ordered_at_raw', 'typed.ordered_at')
                 ~ ' or ' ~ is_unparseable('typed.paid_at_raw', 'typed.paid_at')
@@ -51,6 +53,8 @@ checked as (
                 ~ ' coalesce(typed.shipped_at, typed.ordered_at),'
                 ~ ' coalesce(typed.delivered_at, typed.ordered_at)) > ' ~ dq_reference_time()),
             ('negative_amount', 'typed.discount_amount_cny < 0 or typed.shipping_fee_cny < 0'),
+            ('implausible_value',
+                dq_is_implausible(['typed.discount_amount_cny', 'typed.shipping_fee_cny'])),
             ('invalid_value',
                 "typed.status is null or typed.status not in"
                 ~ " ('created', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded')"
@@ -83,6 +87,8 @@ final as (
         discount_amount_cny,
         shipping_fee_cny,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['order_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

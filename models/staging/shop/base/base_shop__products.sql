@@ -16,7 +16,8 @@ typed as (
         cast(source.unit_cost as decimal(18, 2)) as unit_cost_cny,
         {{ shop_timestamp('source.launched_at') }} as launched_at,
         source.launched_at as launched_at_raw,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -26,9 +27,12 @@ checked as (
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.product_id is null'),
             ('duplicate_key', dq_is_duplicate(['typed.product_id'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.product_id'])),
             ('unparseable_timestamp', is_unparseable('typed.launched_at_raw', 'typed.launched_at')),
             ('future_timestamp', 'typed.launched_at > ' ~ dq_reference_time()),
             ('negative_amount', 'typed.list_price_cny < 0 or typed.unit_cost_cny < 0'),
+            ('implausible_value',
+                dq_is_implausible(['typed.list_price_cny', 'typed.unit_cost_cny'])),
         ]) }} as dq_rule
     from typed
 ),
@@ -43,6 +47,8 @@ final as (
         unit_cost_cny,
         launched_at,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['product_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

@@ -23,7 +23,8 @@ typed as (
         source.refunded_at as refunded_at_raw,
         cast(source.refund_amount as decimal(18, 2)) as refund_amount_cny,
         coalesce(lower({{ clean_text('source.reason') }}), 'unknown') as reason,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -33,11 +34,13 @@ checked as (
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.refund_id is null or typed.order_id is null'),
             ('duplicate_key', dq_is_duplicate(['typed.refund_id'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.refund_id'])),
             ('unparseable_timestamp',
                 is_unparseable('typed.refunded_at_raw', 'typed.refunded_at')
                 ~ ' or typed.refunded_at is null'),
             ('future_timestamp', 'typed.refunded_at > ' ~ dq_reference_time()),
             ('negative_amount', 'typed.refund_amount_cny < 0'),
+            ('implausible_value', dq_is_implausible(['typed.refund_amount_cny'])),
             ('invalid_value', 'typed.refund_amount_cny is null'),
             ('orphan_reference', 'order_keys.order_id is null'
                 ~ ' or (typed.product_id is not null and product_keys.product_id is null)'),
@@ -59,6 +62,8 @@ final as (
         refund_amount_cny,
         reason,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['refund_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

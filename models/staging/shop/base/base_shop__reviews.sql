@@ -22,7 +22,8 @@ typed as (
         source.rating,
         {{ shop_timestamp('source.reviewed_at') }} as reviewed_at,
         source.reviewed_at as reviewed_at_raw,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -33,6 +34,7 @@ checked as (
             ('missing_key',
                 'typed.review_id is null or typed.order_id is null or typed.product_id is null'),
             ('duplicate_key', dq_is_duplicate(['typed.review_id'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.review_id'])),
             ('unparseable_timestamp',
                 is_unparseable('typed.reviewed_at_raw', 'typed.reviewed_at')
                 ~ ' or typed.reviewed_at is null'),
@@ -57,6 +59,8 @@ final as (
         rating,
         reviewed_at,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['review_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

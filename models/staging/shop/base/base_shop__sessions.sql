@@ -33,7 +33,8 @@ typed as (
         coalesce({{ clean_text('source.landing_page') }}, '(none)') as landing_page,
         source.page_load_ms,
         source.is_bot as is_bot_flagged,
-        {{ row_to_json('source') }} as dq_raw_values
+        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ dq_source_position('source') }}
     from source
 ),
 
@@ -44,6 +45,7 @@ checked as (
             ('missing_key',
                 'typed.session_id is null or typed.visitor_id is null or typed.channel is null'),
             ('duplicate_key', dq_is_duplicate(['typed.session_id'], 'typed.dq_raw_values')),
+            ('conflicting_duplicate', dq_is_later_row(['typed.session_id'])),
             ('unparseable_timestamp',
                 is_unparseable('typed.started_at_raw', 'typed.started_at')
                 ~ ' or typed.started_at is null'),
@@ -79,6 +81,8 @@ final as (
         page_load_ms,
         is_bot_flagged,
         dq_rule,
+        dq_source_file,
+        dq_source_line,
         {{ dq_row_key(['session_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
         case when dq_rule is not null then dq_raw_values end as dq_raw_values

@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         ("load-raw", [shopkpi, "load-raw", "--dir", str(raw)]),
         ("dbt seed", [dbt, "seed", "--select", "path:seeds/reference", *dbt_paths]),
         ("dbt run", [dbt, "run", *dbt_paths]),
-        ("dbt test", [dbt, "test", "--exclude", "path:seeds/demo", *dbt_paths]),
+        ("dbt test", [dbt, "test", *dbt_paths]),
         (
             "quality",
             [shopkpi, "quality", "--db", str(db), "--workdir", str(work / "quality"), "--no-docs"],

@@ -130,8 +130,11 @@ def _dbt_command(*args: str, vars_json: str | None) -> list[str]:
     return command
 
 
-def _env(db: Path) -> dict[str, str]:
+def _env(db: Path, vars_json: str | None = None) -> dict[str, str]:
     env = dict(os.environ)
+    if vars_json:
+        # The quality gate reads the plausibility bounds the build used from here.
+        env["SHOPKPI_DBT_VARS"] = vars_json
     env.update(
         SHOPKPI_DB=str(db),
         DBT_PROFILES_DIR=env.get("DBT_PROFILES_DIR", str(project_dir())),
@@ -153,7 +156,7 @@ def run_dbt_build(db: Path, vars_json: str | None, verbose: bool) -> str:
     process = subprocess.Popen(
         command,
         cwd=project_dir(),
-        env=_env(db),
+        env=_env(db, vars_json),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -192,13 +195,13 @@ def run_dbt_build(db: Path, vars_json: str | None, verbose: bool) -> str:
     return summary
 
 
-def run_gate(db: Path) -> tuple[int, str, str | None]:
+def run_gate(db: Path, vars_json: str | None = None) -> tuple[int, str, str | None]:
     """Run the quality gate on ``db``; return (exit status, summary line, Data Docs path)."""
     command = [sys.executable, "-m", "shopkpi.cli", "quality", "--db", str(db)]
     process = subprocess.Popen(
         command,
         cwd=project_dir(),
-        env=_env(db),
+        env=_env(db, vars_json),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -328,7 +331,7 @@ def build(
         if gate:
             _say("[3/4] quality gate ...")
             started = time.perf_counter()
-            report.gate_status, report.gate_summary, report.docs_index = run_gate(new)
+            report.gate_status, report.gate_summary, report.docs_index = run_gate(new, vars_json)
             report.seconds["quality gate"] = time.perf_counter() - started
         else:
             _say("[3/4] quality gate skipped")

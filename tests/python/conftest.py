@@ -50,7 +50,7 @@ def build_from_folder(raw_dir: Path, db: Path) -> Path:
     from shopkpi.loader import load_raw
 
     load_raw(raw_dir, db)
-    run_dbt(db, "build", "--exclude", "path:seeds/demo")
+    run_dbt(db, "build")
     return db
 
 
@@ -78,12 +78,10 @@ def dirty_warehouse(dirty_demo, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def clean_warehouse(tmp_path_factory) -> Path:
-    """The embedded demo built the way `make run` does, from the committed seeds."""
-    db = tmp_path_factory.mktemp("clean_wh") / "clean.duckdb"
-    # Sources are not linked to the seeds that fill them, so the demo is seeded first.
-    run_dbt(db, "seed", "--select", "path:seeds/demo")
-    run_dbt(db, "build", "--exclude", "path:seeds/demo")
-    return db
+    """The embedded demo built the way `make run` does: loaded, then `dbt build`."""
+    from shopkpi.loader import DEMO_DIR
+
+    return build_from_folder(DEMO_DIR, tmp_path_factory.mktemp("clean_wh") / "clean.duckdb")
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from shopkpi.contract import RULES, TABLES
+from shopkpi.contract import RULES, TABLES, dbt_sources_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,21 +17,27 @@ def _project() -> dict:
     return yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))
 
 
-def test_demo_seed_column_types_match_the_contract():
-    demo = _project()["seeds"]["shopkpi"]["demo"]
-    for name, table in TABLES.items():
-        declared = demo[name]["+column_types"]
-        assert list(declared) == table.column_names, name
-        assert declared == {c.name: c.type for c in table.columns}, name
+def test_sources_file_is_written_from_the_contract():
+    """`make contract` writes the dbt sources of the raw layer; the committed file is that."""
+    committed = (ROOT / "models/staging/shop/_shop__sources.yml").read_text(encoding="utf-8")
+    assert committed == dbt_sources_yaml(), "run `make contract` and commit the sources file"
 
 
-def test_sources_declare_every_contract_table_and_column():
+def test_sources_declare_every_stored_column_of_every_contract_table():
     sources = yaml.safe_load(
         (ROOT / "models/staging/shop/_shop__sources.yml").read_text(encoding="utf-8")
     )
     shop = next(s for s in sources["sources"] if s["name"] == "shop")
     declared = {t["name"]: [c["name"] for c in t["columns"]] for t in shop["tables"]}
-    assert declared == {name: t.column_names for name, t in TABLES.items()}
+    assert declared == {
+        name: [column for column, _ in t.stored_columns] for name, t in TABLES.items()
+    }
+
+
+def test_demo_is_loaded_by_the_loader_not_seeded_by_dbt():
+    """No dbt command can put the demo over a shop's loaded raw rows."""
+    assert "demo" not in (_project().get("seeds", {}).get("shopkpi", {}))
+    assert not (ROOT / "seeds" / "demo").exists()
 
 
 def test_every_contract_table_has_base_staging_and_clean_models():

@@ -1,7 +1,7 @@
 """The whole project builds on degenerate shops, and the customer marts say "not yet" with
 nulls instead of failing: (a) no customer ever orders twice, (b) a single day of data.
 
-Both shops are cut from the embedded demo (seeds/demo) with referential integrity kept:
+Both shops are cut from the embedded demo (src/shopkpi/demo) with referential integrity kept:
 customers and products stay whole, every other table keeps only rows of the kept orders,
 sessions and days. Each is loaded like a shop's own files and built with every model and
 test (`build_from_folder`), so any model that divides by zero or needs a non-empty window

@@ -276,8 +276,6 @@ def _build_customer_marts(raw_dir: Path, db: Path) -> Path:
         "build",
         "--select",
         *MY_MODELS.split(),
-        "--exclude",
-        "path:seeds/demo",
         "--indirect-selection",
         "cautious",
     )

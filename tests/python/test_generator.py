@@ -18,7 +18,7 @@ from shopkpi.contract import BIGINT, BOOL, INT, MONEY, RULES, TABLES, TEXT
 from shopkpi.generator import generate
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "seeds" / "demo"
+SEEDS = ROOT / "src" / "shopkpi" / "demo"
 ARROW_TYPES = {
     TEXT: pa.string(),
     MONEY: pa.decimal128(18, 2),
@@ -47,7 +47,7 @@ def test_committed_demo_is_exactly_what_the_generator_writes(clean_demo):
     for name in TABLES:
         committed = (SEEDS / f"{name}.csv").read_bytes()
         assert (clean_demo / f"{name}.csv").read_bytes() == committed, (
-            f"seeds/demo/{name}.csv differs from the generator's output: run make generate-demo"
+            f"src/shopkpi/demo/{name}.csv differs from the generator's output: run make generate-demo"
         )
     assert sorted(p.name for p in SEEDS.glob("*.csv")) == sorted(f"{n}.csv" for n in TABLES)
 

@@ -10,13 +10,43 @@ query. A new mart, KPI table or reconciliation is one more entry.
 
 Severity: ``critical`` is an error (the gate fails), ``warning`` is reported but does not
 fail the gate (see DECISIONLOG.md "Data-quality gate").
+
+How the raw suites mirror staging where a plain expectation cannot:
+
+* **Duplicates** are judged per key in file order (``_source_file``, ``_source_line``), as
+  staging does: the first row of a key is kept and never fails; a later row fails
+  ``row__duplicate_of`` (rule duplicate_key) when it repeats the first row's values exactly
+  (every stored column but the lineage ones), else ``row__conflicts_with`` (rule
+  conflicting_duplicate). Both columns hold the first row's ``file:line``, so a failing
+  sample names the bad row and the row it repeats. Keys are compared as staging compares
+  them (blanks trimmed, channel codes lower-cased; nulls of a nullable key part group
+  together); a row with an empty key part is left to missing_key.
+* **Plausibility bounds** (rule implausible_value) are the suite parameters
+  ``plausible_max_amount_cny`` and ``plausible_max_quantity``: the dbt vars of those names
+  when the environment variable ``SHOPKPI_DBT_VARS`` (JSON or YAML, the ``--vars`` of
+  ``shopkpi build``, which sets it) gives them, else the contract's defaults
+  (``PLAUSIBLE_MAX_AMOUNT_CNY``, ``PLAUSIBLE_MAX_QUANTITY``). The same variable's
+  ``dq_reference_time`` is the reference time of the future_timestamp expectations when the
+  run is given none.
+* **Failing rows** are shown by key and by where they are: ``at orders.csv:5197`` (the raw
+  table's lineage columns are the suites' index columns besides the key).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shopkpi.contract import BIGINT, BOOL, INT, MONEY, TABLES, TEXT
+from shopkpi.contract import (
+    BIGINT,
+    BOOL,
+    INT,
+    MONEY,
+    PLAUSIBILITY_COLUMNS,
+    SOURCE_FILE,
+    SOURCE_LINE,
+    TABLES,
+    TEXT,
+)
 
 ERROR = "critical"
 WARNING = "warning"
@@ -27,6 +57,16 @@ REFERENCE_TIME = "reference_time"  # shop wall-clock time of the run (or var dq_
 REFERENCE_DATE = "reference_date"  # midnight of that day: a date after it is in the future
 REFERENCE_YEAR = "reference_year"
 CHANNELS = "channels"  # channel codes of reference.channels
+# Plausibility bounds: the dbt vars of the same names (see the module docstring).
+PLAUSIBLE_MAX_AMOUNT = "plausible_max_amount_cny"
+PLAUSIBLE_MAX_QUANTITY = "plausible_max_quantity"
+PLAUSIBILITY_PARAMETERS = {"amount": PLAUSIBLE_MAX_AMOUNT, "quantity": PLAUSIBLE_MAX_QUANTITY}
+
+# Computed columns of a raw suite's dataframe: the file:line of the first row of the same key,
+# on a later row that repeats it exactly (duplicate_key) or differs from it
+# (conflicting_duplicate).
+DUPLICATE_OF = "row__duplicate_of"
+CONFLICTS_WITH = "row__conflicts_with"
 
 # How DuckDB hands each contract type to pandas (DuckDB -> dataframe -> GX): decimals arrive
 # as float64, text as pandas' str dtype, nullable integers as Int32/Int64 (GX's type check
@@ -321,19 +361,23 @@ def raw_expectations(table_name: str) -> list[Expect]:
         expect("expect_column_values_to_not_be_null", rule="missing_key", column=c)
         for c in not_null
     ]
-    if len(table.key) == 1:
-        out.append(
-            expect("expect_column_values_to_be_unique", rule="duplicate_key", column=table.key[0])
-        )
-    else:
-        out.append(
-            expect(
-                "expect_compound_columns_to_be_unique",
-                rule="duplicate_key",
-                column_list=list(table.key),
-                ignore_row_if="never",
-            )
-        )
+    key = ", ".join(table.key)
+    out += [
+        expect(
+            "expect_column_values_to_be_null",
+            rule="duplicate_key",
+            column=DUPLICATE_OF,
+            notes=f"No row repeats an earlier row of its key ({key}) exactly; the column holds"
+            " the file:line of that earlier row, which staging keeps.",
+        ),
+        expect(
+            "expect_column_values_to_be_null",
+            rule="conflicting_duplicate",
+            column=CONFLICTS_WITH,
+            notes=f"No row has the key ({key}) of an earlier row with other values; the column"
+            " holds the file:line of that earlier row, which staging keeps.",
+        ),
+    ]
     for ts in rules.timestamps:
         if ts.required:
             out.append(
@@ -373,6 +417,17 @@ def raw_expectations(table_name: str) -> list[Expect]:
         expect("expect_column_values_to_be_between", rule="negative_amount", column=c, min_value=0)
         for c in money + list(rules.non_negative)
     ]
+    out += [
+        expect(
+            "expect_column_values_to_be_between",
+            rule="implausible_value",
+            column=column,
+            max_value={"$PARAMETER": PLAUSIBILITY_PARAMETERS[kind]},
+            notes=f"At most dbt var {PLAUSIBILITY_PARAMETERS[kind]}: a larger {kind} is an"
+            " outlier to check at the source.",
+        )
+        for column, kind in PLAUSIBILITY_COLUMNS.get(table_name, ())
+    ]
     out += list(rules.invalid)
     out += [
         expect(
@@ -396,16 +451,51 @@ def raw_expectations(table_name: str) -> list[Expect]:
     return out
 
 
-def raw_query(table_name: str, shop_timezone: str) -> str:
-    """The dataframe a raw suite validates: the raw row plus parsed times and orphan values.
-
-    Timestamps are parsed the way staging parses them (macro shop_timestamp): a value with
-    an offset is converted to shop time, one without is taken as shop time. A reference's
-    orphan column holds the value when no parent row has it (a DuckDB join is far faster
-    than a value-set expectation over every key).
-    """
+def _cleaned(table_name: str, alias: str) -> dict[str, str]:
+    """Column -> SQL of the value staging reads from it, for the text columns staging cleans
+    before it compares them: keys, required columns, references (blanks trimmed, empty text
+    as null) and channel codes (also lower-cased)."""
+    table = TABLES[table_name]
     rules = RAW_RULES.get(table_name, RawRules())
-    columns = ["t.*"]
+    names = [*table.key, *rules.required, *rules.channel_columns]
+    names += [ref.column for ref in rules.references]
+    out = {}
+    for name in dict.fromkeys(names):
+        if table.column(name).type != TEXT:
+            continue
+        value = f"nullif(trim({alias}.{name}), '')"
+        out[name] = f"lower({value})" if name in rules.channel_columns else value
+    return out
+
+
+def raw_query(table_name: str, shop_timezone: str) -> str:
+    """The dataframe a raw suite validates: the raw row plus parsed times, orphan values and
+    the position of the earlier row a duplicate repeats, in file order.
+
+    Keys, required columns, references and channel codes are compared as staging compares
+    them (trimmed, empty as null, channel codes lower-cased). Timestamps are parsed the way
+    staging parses them (macro shop_timestamp): a value with an offset is converted to shop
+    time, one without is taken as shop time. A reference's orphan column holds the value when
+    no parent row has it (a DuckDB join is far faster than a value-set expectation over every
+    key). Duplicates are found as staging finds them (macros dq_is_duplicate,
+    dq_is_later_row): rows of a key in file order, the first kept, a later one an exact
+    duplicate when all its stored values but the lineage ones equal the first row's.
+    """
+    table = TABLES[table_name]
+    rules = RAW_RULES.get(table_name, RawRules())
+    cleaned = _cleaned(table_name, "r")
+    replace = ", ".join(f"{expr} as {name}" for name, expr in cleaned.items())
+    compared = [name for name, _ in table.stored_columns if name not in (SOURCE_FILE, SOURCE_LINE)]
+    values = "{" + ", ".join(f"'{name}': r.{name}" for name in compared) + "}"
+    source = (
+        f"select r.*{f' replace ({replace})' if replace else ''},"
+        f" cast(to_json({values}) as varchar) as row__values,"
+        f" coalesce(r.{SOURCE_FILE} || ':' || r.{SOURCE_LINE}, 'an earlier row')"
+        " as row__position"
+        f" from raw.{table_name} as r"
+    )
+
+    columns = ["t.* exclude (row__values, row__position)"]
     for ts in rules.timestamps:
         text = f"trim(t.{ts.column})"
         if ts.is_date:
@@ -418,21 +508,40 @@ def raw_query(table_name: str, shop_timezone: str) -> str:
                 f"else try_cast({text} as timestamp) end"
             )
         columns.append(f"{parsed} as {ts.parsed}")
+
+    # A row with an empty key part or required column is quarantined as missing_key first.
+    not_null = [c for c in table.key if c not in rules.nullable_key] + list(rules.required)
+    missing = " or ".join(f"t.{c} is null" for c in not_null) or "false"
+    later = f"not ({missing}) and row_number() over key_order > 1"
+    same = "t.row__values = first_value(t.row__values) over key_order"
+    first = "first_value(t.row__position) over key_order"
+    columns.append(f"case when {later} and {same} then {first} end as {DUPLICATE_OF}")
+    columns.append(f"case when {later} and not ({same}) then {first} end as {CONFLICTS_WITH}")
+
     joins = []
     for n, ref in enumerate(rules.references):
         alias = f"p{n}"
+        parent_key = _cleaned(ref.parent, ref.parent).get(
+            ref.parent_column, f"{ref.parent}.{ref.parent_column}"
+        )
         joins.append(
-            f"left join (select distinct {ref.parent_column} as parent_key from raw.{ref.parent}"
-            f" where {ref.parent_column} is not null) as {alias}"
+            f"left join (select distinct {parent_key} as parent_key from raw.{ref.parent}"
+            f" where {parent_key} is not null) as {alias}"
             f" on t.{ref.column} = {alias}.parent_key"
         )
         columns.append(
             f"case when t.{ref.column} is not null and {alias}.parent_key is null"
             f" then t.{ref.column} end as {ref.orphan}"
         )
-    order = ", ".join(f"t.{c}" for c in TABLES[table_name].column_names)
+    partition = ", ".join(f"t.{c}" for c in table.key)
+    window = (
+        f"key_order as (partition by {partition}"
+        f" order by t.{SOURCE_FILE}, t.{SOURCE_LINE}, t.row__values)"
+    )
+    order = ", ".join(f"t.{c}" for c in [SOURCE_FILE, SOURCE_LINE, *table.column_names])
     return (
-        f"select {', '.join(columns)} from raw.{table_name} as t {' '.join(joins)} order by {order}"
+        f"with t as ({source}) select {', '.join(columns)} from t {' '.join(joins)}"
+        f" window {window} order by {order}"
     )
 
 

@@ -313,9 +313,7 @@ def plan_columns(label: str, table: Table, header: list[str], mapping: TableMapp
             matched[contract_name] = original
         else:
             extra.append(original)
-    missing_required = [
-        c.name for c in table.columns if c.name not in matched and not c.optional
-    ]
+    missing_required = [c.name for c in table.columns if c.name not in matched and not c.optional]
     if missing_required:
         raise RawDataError(
             f"{label}: missing contract column(s) {', '.join(missing_required)} "
@@ -389,7 +387,9 @@ def _read_parquet_part(
     first: bool,
 ) -> None:
     try:
-        columns = list(con.sql(f"select * from read_parquet({_literal(str(path))}) limit 0").columns)
+        columns = list(
+            con.sql(f"select * from read_parquet({_literal(str(path))}) limit 0").columns
+        )
     except duckdb.Error as error:
         raise RawDataError(f"{label}: not a readable parquet file ({error})") from None
     plan = plan_columns(label, table, columns, mapping)
@@ -519,7 +519,8 @@ def _stored_selects(table: Table, mapping: TableMapping, salt: str) -> list[str]
             name = _quote(column.name)
             selects.append(
                 f"case when nullif(trim({name}), '') is not null "
-                f"then sha256({_literal(salt)} || trim({name})) end as {_quote(column.name + '_hash')}"
+                f"then sha256({_literal(salt)} || trim({name})) end "
+                f"as {_quote(column.name + '_hash')}"
             )
     selects += [SOURCE_FILE, SOURCE_LINE]
     return selects
@@ -617,9 +618,7 @@ def load_raw(
                     con.execute(_create_sql(TABLES[name], schema))
                     counts[name] = 0
                 else:
-                    counts[name] = load_table(
-                        con, raw, schema, raw_dir, mapping, encoding, salt
-                    )
+                    counts[name] = load_table(con, raw, schema, raw_dir, mapping, encoding, salt)
         except duckdb.Error as error:
             con.execute("rollback")
             raise RawDataError(f"{raw_dir}: the load failed and changed nothing: {error}") from None

@@ -239,7 +239,9 @@ def _bom_crlf_reordered(raw: Path, _: Path) -> list[str]:
 
 def _products_same_as_demo(raw: Path, db: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
-        loaded = con.execute("select product_id, list_price from raw.products order by 1").fetchall()
+        loaded = con.execute(
+            "select product_id, list_price from raw.products order by 1"
+        ).fetchall()
     demo = sorted((r[0], r[4]) for r in read_rows(DEMO_DIR / "products.csv")[1:])
     assert [(p, f"{price:.2f}") for p, price in loaded] == demo
 
@@ -356,8 +358,7 @@ CASES: list[Case] = [
     Case(
         "empty-required-table",
         "a header-only `orders.csv`",
-        "stops (exit 2): a required table has no rows; `dbt build` on such a warehouse stops "
-        "too",
+        "stops (exit 2): a required table has no rows; `dbt build` on such a warehouse stops too",
         _header_only_orders,
         2,
         "orders.csv: no rows. 'orders' is a required table",

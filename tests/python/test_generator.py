@@ -47,7 +47,8 @@ def test_committed_demo_is_exactly_what_the_generator_writes(clean_demo):
     for name in TABLES:
         committed = (SEEDS / f"{name}.csv").read_bytes()
         assert (clean_demo / f"{name}.csv").read_bytes() == committed, (
-            f"src/shopkpi/demo/{name}.csv differs from the generator's output: run make generate-demo"
+            f"src/shopkpi/demo/{name}.csv differs from the generator's output: "
+            "run make generate-demo"
         )
     assert sorted(p.name for p in SEEDS.glob("*.csv")) == sorted(f"{n}.csv" for n in TABLES)
 

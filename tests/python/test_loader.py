@@ -124,7 +124,8 @@ def test_value_of_wrong_type_names_file_line_column_and_value(minimal_raw, tmp_p
         load_raw(minimal_raw, tmp_path / "w.duckdb")
     message = str(error.value)
     assert (
-        "order_items.csv: line 3: column 'quantity' value 'two' is not exactly a whole number" in message
+        "order_items.csv: line 3: column 'quantity' value 'two' is not exactly a whole number"
+        in message
     )
 
 

@@ -75,7 +75,7 @@ test-dbt: $(INSTALL_STAMP) ## dbt build (seeds, models, schema, unit and singula
 	SHOPKPI_DB=build/test/demo.duckdb $(BIN)/shopkpi load-raw --demo
 	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build --no-use-colors
 
-test-python: $(INSTALL_STAMP) ## pytest: generator, loader, contract, dirty-data and file-based builds
+test-python: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## pytest: generator, loader, contract, dirty-data and file-based builds
 	$(BIN)/pytest -q || { status=$$?; if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$status; }
 
 lint: $(INSTALL_STAMP) ## ruff (Python) and SQLFluff (SQL models, macros, tests)

@@ -58,9 +58,9 @@ REFERENCE_DATE = "reference_date"  # midnight of that day: a date after it is in
 REFERENCE_YEAR = "reference_year"
 CHANNELS = "channels"  # channel codes of reference.channels
 # Plausibility bounds: the dbt vars of the same names (see the module docstring).
-PLAUSIBLE_MAX_AMOUNT = "plausible_max_amount_cny"
-PLAUSIBLE_MAX_QUANTITY = "plausible_max_quantity"
-PLAUSIBILITY_PARAMETERS = {"amount": PLAUSIBLE_MAX_AMOUNT, "quantity": PLAUSIBLE_MAX_QUANTITY}
+MAX_AMOUNT = "plausible_max_amount_cny"
+MAX_QUANTITY = "plausible_max_quantity"
+PLAUSIBILITY_PARAMETERS = {"amount": MAX_AMOUNT, "quantity": MAX_QUANTITY}
 
 # Computed columns of a raw suite's dataframe: the file:line of the first row of the same key,
 # on a later row that repeats it exactly (duplicate_key) or differs from it
@@ -1072,7 +1072,8 @@ def all_checks() -> list[Check]:
             name=f"raw_{name}",
             table=f"raw.{name}",
             kind="raw",
-            key=TABLES[name].key,
+            # Failing rows are shown by key and by file and line.
+            key=(*TABLES[name].key, SOURCE_FILE, SOURCE_LINE),
             expectations=tuple(raw_expectations(name)),
             description=f"Raw {name} against the contract: {TABLES[name].grain}",
             raw_table=name,

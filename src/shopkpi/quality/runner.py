@@ -6,6 +6,12 @@ project. Every expectation's result becomes one row of ``quality.gx_validation_r
 the warehouse (appended: the table keeps the history of runs), then the Data Docs are built
 as a self-contained site. The gate fails when an expectation of severity ``critical`` fails
 or raises; ``warning`` expectations are reported only.
+
+The suites' parameters are filled in here: the reference time (``--reference-time``, else
+the dbt var ``dq_reference_time`` of the build, else now), the channel codes of
+``reference.channels`` and the plausibility bounds. The build's dbt vars are read from
+``$SHOPKPI_DBT_VARS`` (JSON or YAML, as ``shopkpi build --vars`` sets it); bounds it does not
+give are the contract's defaults, the ones dbt_project.yml declares.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import contextlib
 import datetime as dt
 import json
 import math
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -22,10 +29,18 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from shopkpi.contract import SHOP_TIMEZONE
+from shopkpi.contract import (
+    PLAUSIBLE_MAX_AMOUNT_CNY,
+    PLAUSIBLE_MAX_QUANTITY,
+    SHOP_TIMEZONE,
+    SOURCE_FILE,
+    SOURCE_LINE,
+)
 from shopkpi.quality import project
 from shopkpi.quality.checks import (
     CHANNELS,
+    MAX_AMOUNT,
+    MAX_QUANTITY,
     REFERENCE_DATE,
     REFERENCE_TIME,
     REFERENCE_YEAR,
@@ -39,6 +54,9 @@ RESULTS_SCHEMA = "quality"
 RESULTS_TABLE = "gx_validation_results"
 DEFAULT_WORKDIR = project.ROOT / "build" / "quality"
 RUN_NAME = "shopkpi-quality"
+# The dbt vars of the build the gate checks (JSON or YAML; `shopkpi build --vars` sets it):
+# the plausibility bounds and the reference time staging used.
+DBT_VARS_ENV = "SHOPKPI_DBT_VARS"
 
 RESULTS_DDL = f"""
 create table if not exists {RESULTS_SCHEMA}.{RESULTS_TABLE} (
@@ -172,7 +190,12 @@ def _short(value, limit: int = 200) -> str:
 
 def _row_text(item) -> str:
     if isinstance(item, dict):
-        return " ".join(f"{k}={v}" for k, v in item.items())
+        where = ""
+        if SOURCE_FILE in item and SOURCE_LINE in item:
+            item = dict(item)
+            source_file, source_line = item.pop(SOURCE_FILE), item.pop(SOURCE_LINE)
+            where = f" at {source_file}:{source_line}"
+        return " ".join(f"{k}={v}" for k, v in item.items()) + where
     return str(item)
 
 
@@ -201,16 +224,59 @@ def shop_now() -> dt.datetime:
     return dt.datetime.now(ZoneInfo(SHOP_TIMEZONE)).replace(tzinfo=None, microsecond=0)
 
 
+def dbt_vars() -> dict:
+    """The dbt vars of the build being checked, from ``$SHOPKPI_DBT_VARS`` (empty if unset)."""
+    text = os.environ.get(DBT_VARS_ENV, "").strip()
+    if not text:
+        return {}
+    import yaml
+
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise QualityGateError(f"${DBT_VARS_ENV} is not JSON or YAML: {error}") from None
+    if not isinstance(value, dict):
+        raise QualityGateError(f"${DBT_VARS_ENV} is not a mapping of dbt vars: {text!r}")
+    return value
+
+
+def _bound(variables: dict, name: str, default: int) -> float | int:
+    value = variables.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise QualityGateError(f"dbt var {name} is not a number: {value!r}") from None
+    return int(number) if number.is_integer() else number
+
+
+def var_reference_time(variables: dict | None = None) -> dt.datetime | None:
+    """The dbt var ``dq_reference_time`` of the build (shop time), if it was given."""
+    value = (dbt_vars() if variables is None else variables).get("dq_reference_time")
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    try:
+        return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
+    except ValueError:
+        raise QualityGateError(f"dbt var dq_reference_time is not a time: {value!r}") from None
+
+
 def _parameters(con: duckdb.DuckDBPyConnection, reference_time: dt.datetime) -> dict:
     try:
         channels = [row[0] for row in con.sql("select channel from reference.channels").fetchall()]
     except duckdb.Error as error:
         raise QualityGateError(f"cannot read reference.channels: {error}") from error
+    variables = dbt_vars()
     return {
         REFERENCE_TIME: reference_time,
         REFERENCE_DATE: dt.datetime.combine(reference_time.date(), dt.time()),
         REFERENCE_YEAR: reference_time.year,
         CHANNELS: sorted(channels),
+        MAX_AMOUNT: _bound(variables, MAX_AMOUNT, PLAUSIBLE_MAX_AMOUNT_CNY),
+        MAX_QUANTITY: _bound(variables, MAX_QUANTITY, PLAUSIBLE_MAX_QUANTITY),
     }
 
 
@@ -390,7 +456,7 @@ def run_quality(
     timings["load_project"] = time.perf_counter() - step
 
     run_started_at = shop_now()
-    reference_time = reference_time or run_started_at
+    reference_time = reference_time or var_reference_time() or run_started_at
     run_time = dt.datetime.now(dt.UTC)
     run_id = run_time.strftime("%Y%m%dT%H%M%S%fZ")
     report = QualityReport(run_id=run_id, timings=timings, stale_project_files=report_stale)

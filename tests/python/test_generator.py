@@ -14,7 +14,18 @@ import pyarrow.parquet as pq
 import pytest
 
 from shopkpi.cli import main
-from shopkpi.contract import BIGINT, BOOL, INT, MONEY, RULES, TABLES, TEXT
+from shopkpi.contract import (
+    BIGINT,
+    BOOL,
+    INT,
+    MONEY,
+    PLAUSIBILITY_COLUMNS,
+    PLAUSIBLE_MAX_AMOUNT_CNY,
+    PLAUSIBLE_MAX_QUANTITY,
+    RULES,
+    TABLES,
+    TEXT,
+)
 from shopkpi.generator import generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -343,14 +354,25 @@ def test_dirty_adds_exactly_the_manifest_and_keeps_clean_rows(clean_demo, dirty_
         )
         counts = manifest["injected"].get(name, {})
         assert len(added) == sum(counts.values()) == len(manifest["rows"].get(name, [])), name
-        clean_keys = {tuple(r[k] for k in table.key) for r in _rows(clean_demo, name)}
+        clean_rows = {tuple(r[k] for k in table.key): r for r in _rows(clean_demo, name)}
+        bounds = dict(PLAUSIBILITY_COLUMNS.get(name, ()))
         for row, listed in zip(added, manifest["rows"].get(name, []), strict=True):
             key = tuple(row[k] for k in table.key)
             assert key == tuple(str(listed["key"][k] or "") for k in table.key), name
             if listed["rule"] == "duplicate_key":
-                assert key in clean_keys, name
+                # An exact copy of a clean row, after it in the file: the clean row is kept.
+                assert row == clean_rows[key], (name, key)
+            elif listed["rule"] == "conflicting_duplicate":
+                # A clean row's key with other values, after it in the file.
+                assert key in clean_rows and row != clean_rows[key], (name, key)
             elif listed["rule"] != "missing_key":
-                assert key not in clean_keys, (name, key)
+                assert key not in clean_rows, (name, key)
+            if listed["rule"] == "implausible_value":
+                limit = {"amount": PLAUSIBLE_MAX_AMOUNT_CNY, "quantity": PLAUSIBLE_MAX_QUANTITY}
+                assert any(
+                    row[column] and Decimal(row[column]) > limit[kind]
+                    for column, kind in bounds.items()
+                ), (name, row)
     every_rule = {rule for rules in manifest["injected"].values() for rule in rules}
     assert every_rule == set(RULES) - {"parent_quarantined"}
 

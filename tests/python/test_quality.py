@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import json
 import re
 import shutil
@@ -13,7 +15,15 @@ import pytest
 import yaml
 
 from conftest import ROOT, query
-from shopkpi.contract import TABLES
+from shopkpi.contract import (
+    PLAUSIBILITY_COLUMNS,
+    PLAUSIBLE_MAX_AMOUNT_CNY,
+    PLAUSIBLE_MAX_QUANTITY,
+    RULES,
+    SOURCE_FILE,
+    SOURCE_LINE,
+    TABLES,
+)
 from shopkpi.quality import checks, docs, project
 
 ASSETS = ROOT / "gx" / "docs_assets"
@@ -92,18 +102,194 @@ def test_raw_suite_covers_the_contract(table):
     expectations = checks.raw_expectations(table)
     typed = {e.kwargs["column"] for e in expectations if e.type.endswith("to_be_of_type")}
     assert typed == set(spec.column_names)
-    keys = [e for e in expectations if e.dq_rule == "duplicate_key"]
-    assert len(keys) == 1
-    assert keys[0].kwargs.get("column_list", [keys[0].kwargs.get("column")]) == list(spec.key)
+    duplicates = {
+        e.dq_rule: e.kwargs["column"]
+        for e in expectations
+        if e.dq_rule in ("duplicate_key", "conflicting_duplicate")
+    }
+    assert duplicates == {
+        "duplicate_key": checks.DUPLICATE_OF,
+        "conflicting_duplicate": checks.CONFLICTS_WITH,
+    }
     money = {c.name for c in spec.columns if c.type == "decimal(18,2)"}
     non_negative = {e.kwargs["column"] for e in expectations if e.dq_rule == "negative_amount"}
     assert money <= non_negative
+    implausible = {
+        (e.kwargs["column"], e.kwargs["max_value"]["$PARAMETER"])
+        for e in expectations
+        if e.dq_rule == "implausible_value"
+    }
+    assert implausible == {
+        (column, checks.PLAUSIBILITY_PARAMETERS[kind])
+        for column, kind in PLAUSIBILITY_COLUMNS.get(table, ())
+    }
     # Every raw expectation names the contract or a staging rule of the quarantine.
-    from shopkpi.contract import RULES
-
     assert {e.dq_rule for e in expectations if e.severity == checks.ERROR} <= set(RULES) | {
         "contract"
     }
+
+
+def test_raw_suites_mirror_every_staging_rule_but_the_parent_check():
+    mirrored = {
+        e.dq_rule
+        for table in TABLES
+        for e in checks.raw_expectations(table)
+        if e.severity == checks.ERROR
+    }
+    assert mirrored == set(RULES) - {"parent_quarantined"} | {"contract"}
+
+
+def test_plausibility_defaults_are_the_dbt_vars_defaults():
+    variables = yaml.safe_load((ROOT / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+    assert variables[checks.MAX_AMOUNT] == PLAUSIBLE_MAX_AMOUNT_CNY
+    assert variables[checks.MAX_QUANTITY] == PLAUSIBLE_MAX_QUANTITY
+
+
+def _raw_table(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    """raw.<table> as the loader stores it, holding ``rows`` (missing columns null)."""
+    stored = TABLES[table].stored_columns
+    con.execute("create schema if not exists raw")
+    con.execute(f"create table raw.{table} ({', '.join(f'{n} {t}' for n, t in stored)})")
+    for row in rows:
+        con.execute(
+            f"insert into raw.{table} values ({', '.join('?' for _ in stored)})",
+            [row.get(name) for name, _ in stored],
+        )
+
+
+def _text(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection, table: str) -> dict[tuple, tuple]:
+    """(file, line) -> (row__duplicate_of, row__conflicts_with) of every row of raw.<table>."""
+    frame = con.sql(checks.raw_query(table, "Asia/Shanghai")).df()
+    columns = [SOURCE_FILE, SOURCE_LINE, checks.DUPLICATE_OF, checks.CONFLICTS_WITH]
+    return {
+        (file, int(line)): (_text(dup), _text(other))
+        for file, line, dup, other in frame[columns].astype(object).itertuples(index=False)
+    }
+
+
+def test_duplicates_are_judged_in_file_order_as_staging_judges_them():
+    spend = {
+        "spend_date": "2025-01-01",
+        "channel": "search_ads",
+        "impressions": 100,
+        "spend": 10,
+        SOURCE_FILE: "ad_spend.csv",
+    }
+    rows = [
+        # Stored out of file order: line 3 repeats line 2, which is the row kept.
+        {**spend, SOURCE_LINE: 3},
+        {**spend, SOURCE_LINE: 2},
+        # The same key written differently, with another amount: a conflict with line 2.
+        {**spend, "channel": " Search_Ads ", "spend": 11, SOURCE_LINE: 4},
+        # Another campaign is another key (a null campaign groups with the null campaigns).
+        {**spend, "campaign_id": "CAMP1", SOURCE_LINE: 5},
+        # No spend date: missing_key, whatever repeats it.
+        {**spend, "spend_date": None, SOURCE_LINE: 6},
+        {**spend, "spend_date": None, SOURCE_LINE: 7},
+        # A later file of the same export comes after the first: an exact copy of line 5.
+        {**spend, "campaign_id": "CAMP1", SOURCE_FILE: "ad_spend/part2.csv", SOURCE_LINE: 2},
+    ]
+    with duckdb.connect() as con:
+        _raw_table(con, "campaigns", [{"campaign_id": "CAMP1", SOURCE_LINE: 2}])
+        _raw_table(con, "ad_spend", rows)
+        found = _duplicates(con, "ad_spend")
+    assert found == {
+        ("ad_spend.csv", 2): (None, None),
+        ("ad_spend.csv", 3): ("ad_spend.csv:2", None),
+        ("ad_spend.csv", 4): (None, "ad_spend.csv:2"),
+        ("ad_spend.csv", 5): (None, None),
+        ("ad_spend.csv", 6): (None, None),
+        ("ad_spend.csv", 7): (None, None),
+        ("ad_spend/part2.csv", 2): ("ad_spend.csv:5", None),
+    }
+
+
+def test_personal_columns_are_compared_by_their_hashes():
+    customer = {
+        "customer_id": "C1",
+        "customer_name": "王**",
+        "customer_name_hash": "aa",
+        SOURCE_FILE: "customers.csv",
+    }
+    rows = [
+        {**customer, SOURCE_LINE: 2},
+        {**customer, SOURCE_LINE: 3},  # the same person again
+        {**customer, "customer_name_hash": "bb", SOURCE_LINE: 4},  # same mask, another name
+    ]
+    with duckdb.connect() as con:
+        _raw_table(con, "customers", rows)
+        found = _duplicates(con, "customers")
+    assert found == {
+        ("customers.csv", 2): (None, None),
+        ("customers.csv", 3): ("customers.csv:2", None),
+        ("customers.csv", 4): (None, "customers.csv:2"),
+    }
+
+
+def test_plausibility_bounds_follow_the_build_vars(monkeypatch):
+    from shopkpi.quality import runner
+
+    with duckdb.connect() as con:
+        con.execute("create schema reference")
+        con.execute("create table reference.channels as select 'direct' as channel")
+        monkeypatch.delenv(runner.DBT_VARS_ENV, raising=False)
+        defaults = runner._parameters(con, dt.datetime(2026, 1, 1))
+        assert defaults[checks.MAX_AMOUNT] == PLAUSIBLE_MAX_AMOUNT_CNY
+        assert defaults[checks.MAX_QUANTITY] == PLAUSIBLE_MAX_QUANTITY
+        assert runner.var_reference_time() is None
+
+        monkeypatch.setenv(
+            runner.DBT_VARS_ENV,
+            json.dumps({"plausible_max_quantity": 100000, "dq_reference_time": "2026-01-01 08:00"}),
+        )
+        given = runner._parameters(con, dt.datetime(2026, 1, 1))
+        assert given[checks.MAX_QUANTITY] == 100000
+        assert given[checks.MAX_AMOUNT] == PLAUSIBLE_MAX_AMOUNT_CNY
+        assert runner.var_reference_time() == dt.datetime(2026, 1, 1, 8)
+
+        monkeypatch.setenv(runner.DBT_VARS_ENV, "{plausible_max_amount_cny: lots}")
+        with pytest.raises(runner.QualityGateError, match="plausible_max_amount_cny"):
+            runner._parameters(con, dt.datetime(2026, 1, 1))
+
+
+def test_a_failing_row_is_shown_by_key_and_by_file_and_line():
+    from shopkpi.quality.runner import Outcome
+
+    outcome = Outcome(
+        suite_name="raw_orders",
+        check_kind="raw",
+        table_name="raw.orders",
+        expectation_id="x",
+        expectation_type="expect_column_values_to_be_null",
+        column_name=checks.CONFLICTS_WITH,
+        kwargs={"column": checks.CONFLICTS_WITH},
+        dq_rule="conflicting_duplicate",
+        severity="error",
+        success=False,
+        raised_exception=False,
+        exception_message=None,
+        element_count=10,
+        unexpected_count=1,
+        unexpected_percent=10.0,
+        observed_value=None,
+        failing_sample=[
+            {
+                checks.CONFLICTS_WITH: "orders.csv:6",
+                "order_id": "O000005",
+                SOURCE_FILE: "orders.csv",
+                SOURCE_LINE: 5181,
+            }
+        ],
+    )
+    assert outcome.message() == (
+        "ERROR raw.orders: expect_column_values_to_be_null(row__conflicts_with)"
+        " [conflicting_duplicate]: 1 of 10 rows fail,"
+        " e.g. row__conflicts_with=orders.csv:6 order_id=O000005 at orders.csv:5181"
+    )
 
 
 # ------------------------------------------------------------------ runs on the demo
@@ -154,7 +340,7 @@ def test_dirty_demo_fails_exactly_the_expectations_its_manifest_predicts(
 ):
     from shopkpi.cli import main
 
-    _, manifest = dirty_demo
+    raw_dir, manifest = dirty_demo
     db = _copy(dirty_warehouse, tmp_path)
     status = main(["quality", "--db", str(db), "--workdir", str(tmp_path / "run"), "--no-docs"])
     assert status == 1
@@ -168,12 +354,12 @@ def test_dirty_demo_fails_exactly_the_expectations_its_manifest_predicts(
         if severity == "error":
             errors[(table, rule)] = errors.get((table, rule), 0) + unexpected
     predicted = {
-        (f"raw.{table}", rule): count * (2 if rule == "duplicate_key" else 1)
+        (f"raw.{table}", rule): count
         for table, rules in manifest["injected"].items()
         for rule, count in rules.items()
     }
-    # Each injected row fails exactly one expectation of its rule; a duplicated key fails
-    # on both of its rows.
+    # Each injected row fails exactly one expectation of its rule, and no clean row fails:
+    # the first row of a duplicated key is the one staging keeps.
     assert errors == predicted
 
     received = dict(
@@ -197,13 +383,48 @@ def test_dirty_demo_fails_exactly_the_expectations_its_manifest_predicts(
     assert warnings == predicted_warnings
 
     err = capsys.readouterr().err
+    (orders,) = query(db, "select count(*) from raw.orders")[0]
     assert (
         "ERROR raw.orders: expect_column_values_to_be_in_set(status) [invalid_value]: "
-        "2 of 5,194 rows fail" in err
+        f"2 of {orders:,} rows fail" in err
     )
-    assert "status=lost order_id=XO0005" in err
-    assert "customer_id__orphan=XC-MISSING-0 order_id=XO0010" in err
+    # A failing row is named by its key and its line in the file.
+    lines = _lines(raw_dir / "orders.csv", "order_id")
+    assert f"status=lost order_id=XO0005 at orders.csv:{lines['XO0005'][0]}" in err
+    assert "customer_id__orphan=XC-MISSING-0 order_id=XO0010 at orders.csv:" in err
+    # A duplicate names the earlier row of its key, the one kept.
+    for rule, column in (
+        ("duplicate_key", checks.DUPLICATE_OF),
+        ("conflicting_duplicate", checks.CONFLICTS_WITH),
+    ):
+        for row in manifest["rows"]["orders"]:
+            if row["rule"] == rule:
+                key = row["key"]["order_id"]
+                first, later = lines[key]
+                assert f"{column}=orders.csv:{first} order_id={key} at orders.csv:{later}" in err
     assert f"FAILED, {sum(1 for row in failed if row[2] == 'error')} error(s)" in err
+
+
+def _lines(path: Path, column: str) -> dict[str, list[int]]:
+    """Value of ``column`` -> the lines of a CSV file holding it (the header is line 1)."""
+    out: dict[str, list[int]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            out.setdefault(row[column], []).append(line)
+    return out
+
+
+def test_plausibility_bounds_of_the_build_are_the_gates(dirty_warehouse, tmp_path, monkeypatch):
+    from shopkpi.quality.runner import DBT_VARS_ENV, run_quality
+
+    db = _copy(dirty_warehouse, tmp_path)
+    monkeypatch.setenv(DBT_VARS_ENV, json.dumps({checks.MAX_QUANTITY: 100000}))
+    report = run_quality(db, workdir=tmp_path / "run", build_docs=False, suites=["raw_order_items"])
+    failing = {o.column_name: o for o in report.errors if o.dq_rule == "implausible_value"}
+    # The quantity of 50,000 is plausible under a bound of 100,000; the unit price is not.
+    assert set(failing) == {"unit_price"}
+    assert failing["unit_price"].unexpected_count == 1
+    assert re.search(r"line_number=93 at order_items\.csv:\d+", failing["unit_price"].message())
 
 
 def test_broken_marts_fail_their_reconciliations(clean_warehouse, tmp_path):

@@ -1,16 +1,19 @@
 """Bad rows of every kind the raw contract allows, injected at known counts.
 
-Every injected row is new (a fresh key starting with ``X``, or an exact copy for a
-duplicate), breaks exactly one data-quality rule, and is referenced by no other row. The
-clean rows are therefore the same with and without ``--dirty``, and every figure downstream
-of the quarantine is too. The manifest lists each injected row with its rule and key.
+Every injected row is new (a fresh key starting with ``X``, or a later row of a clean row's
+key for a duplicate), breaks exactly one data-quality rule, and is referenced by no other
+row. Duplicates are appended after every clean row, so the clean row is the first of its key
+in file order and is the one staging keeps: an exact copy is a duplicate_key, a copy with
+other (valid) values a conflicting_duplicate. The clean rows are therefore the same with and
+without ``--dirty``, and every figure downstream of the quarantine is too. The manifest
+lists each injected row with its rule and key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from shopkpi.contract import TABLES
+from shopkpi.contract import PLAUSIBLE_MAX_AMOUNT_CNY, PLAUSIBLE_MAX_QUANTITY, TABLES
 
 
 def _key(table: str, row: tuple) -> dict:
@@ -24,6 +27,17 @@ def _replace(table: str, row: tuple, **changes) -> tuple:
     for column, value in changes.items():
         values[names.index(column)] = value
     return tuple(values)
+
+
+def _value(table: str, row: tuple, column: str):
+    return row[TABLES[table].column_names.index(column)]
+
+
+# Implausible values, far above the plausibility bounds but exact in the contract's types:
+# a unit price of 999999999999.99 CNY (in cents; decimal(18,2) holds it) and a quantity of
+# five times the bound.
+HUGE_CENTS = 10**14 - 1
+HUGE_QUANTITY = 5 * PLAUSIBLE_MAX_QUANTITY
 
 
 def dirty_rows(
@@ -46,6 +60,12 @@ def dirty_rows(
         out[table].extend((rule, row) for row in rows)
 
     add("customers", "duplicate_key", c[1], c[2], c[3])
+    tier = _value("customers", c[10], "member_tier")
+    add(
+        "customers",
+        "conflicting_duplicate",
+        _replace("customers", c[10], member_tier="silver" if tier == "gold" else "gold"),
+    )
     add(
         "customers",
         "missing_key",
@@ -88,6 +108,11 @@ def dirty_rows(
         _replace("products", p[3], product_id="XP0001", unit_cost=-500),
         _replace("products", p[4], product_id="XP0002", list_price=-990),
     )
+    add(
+        "products",
+        "implausible_value",
+        _replace("products", p[5], product_id="XP0003", list_price=PLAUSIBLE_MAX_AMOUNT_CNY * 500),
+    )
 
     unpaid = dict(
         customer_id=customer_id,
@@ -103,6 +128,14 @@ def dirty_rows(
     )
     template = _replace("orders", o[0], **unpaid)
     add("orders", "duplicate_key", o[1], o[2], o[3])
+    platform = _value("orders", o[5], "platform")
+    add(
+        "orders",
+        "conflicting_duplicate",
+        # A re-export that changed the shipping fee, and one that changed the platform.
+        _replace("orders", o[4], shipping_fee=(_value("orders", o[4], "shipping_fee") or 0) + 500),
+        _replace("orders", o[5], platform="jd" if platform != "jd" else "tmall"),
+    )
     add(
         "orders",
         "missing_key",
@@ -173,6 +206,12 @@ def dirty_rows(
         "negative_amount",
         _replace("order_items", i[0], order_id=order_id, line_number=91, quantity=-1),
         _replace("order_items", i[0], order_id=order_id, line_number=92, unit_price=-1990),
+    )
+    add(
+        "order_items",
+        "implausible_value",
+        _replace("order_items", i[0], order_id=order_id, line_number=93, unit_price=HUGE_CENTS),
+        _replace("order_items", i[0], order_id=order_id, line_number=94, quantity=HUGE_QUANTITY),
     )
     add(
         "order_items",

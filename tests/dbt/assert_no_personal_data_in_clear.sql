@@ -72,9 +72,9 @@ findings as (
         quarantine.quarantined_row_id as row_id
     from quarantine
     where regexp_matches(
-        regexp_replace(quarantine.raw_values, '"[a-z_]+_hash":"[0-9a-f]{64}"', '', 'g'),
-        '"1[3-9][0-9]{9}"'
-    )
+            regexp_replace(quarantine.raw_values, '"[a-z_]+_hash":"[0-9a-f]{64}"', '', 'g'),
+            '"1[3-9][0-9]{9}"'
+        )
 )
 
 select * from findings

@@ -15,8 +15,10 @@ repeat purchase value m), with the formulas used by lifetimes and PyMC-Marketing
 period is whatever unit the summary is in (the warehouse uses days).
 
 Fits are deterministic: fixed start, fixed method and tolerances, identical customers
-aggregated in a fixed order. When a model cannot be fitted (no or too few customers, no
-repeat buyers, the optimiser does not converge) the fit says why in
+aggregated in a fixed order, and every sum over customers (the value scale, the
+log-likelihood) taken over the sorted distinct summaries, so a fit does not depend on the
+order its customers come in (floating-point sums do). When a model cannot be fitted (no or
+too few customers, no repeat buyers, the optimiser does not converge) the fit says why in
 ``not_fitted_reason`` instead of raising, and every prediction from it is ``None``.
 """
 
@@ -177,7 +179,14 @@ def fit_bgnbd(frequency, recency, T) -> FitResult:
         "a": round_significant(a),
         "b": round_significant(b),
     }
-    log_likelihood = float(np.sum(bgnbd_log_likelihood(tuple(params.values()), x, t_x, t_cal)))
+    log_likelihood = float(
+        np.dot(
+            counts,
+            bgnbd_log_likelihood(
+                tuple(params.values()), distinct[:, 0], distinct[:, 1], distinct[:, 2]
+            ),
+        )
+    )
     return FitResult(
         BG_NBD,
         customers,
@@ -274,8 +283,9 @@ def fit_gamma_gamma(frequency, monetary_value) -> FitResult:
         return FitResult(GAMMA_GAMMA, customers, repeat_customers, not_fitted_reason=reason)
 
     distinct, counts = np.unique(np.column_stack([x, m]), axis=0, return_counts=True)
-    # Values are rescaled so their mean is 1 (v scales with them).
-    scale = float(m.mean())
+    # Values are rescaled so their mean is 1 (v scales with them). The mean is taken over the
+    # sorted distinct values: m.mean() would depend on the order of the customers.
+    scale = float(np.dot(counts, distinct[:, 1]) / counts.sum())
     ux, um = distinct[:, 0], distinct[:, 1] / scale
     weights = counts / counts.sum()
 
@@ -309,7 +319,12 @@ def fit_gamma_gamma(frequency, monetary_value) -> FitResult:
             repeat_customers,
             not_fitted_reason="mean_value_undefined",
         )
-    log_likelihood = float(np.sum(gamma_gamma_log_likelihood(tuple(params.values()), x, m)))
+    log_likelihood = float(
+        np.dot(
+            counts,
+            gamma_gamma_log_likelihood(tuple(params.values()), distinct[:, 0], distinct[:, 1]),
+        )
+    )
     return FitResult(
         GAMMA_GAMMA,
         customers,

@@ -1,4 +1,4 @@
--- In every attribution model, each paid order's weights sum to 1 and its attributed net
+-- In every attribution model, each paid order's weights sum to exactly 1 and its attributed net
 -- revenue, GMV and margin sum to the order's own: attributed revenue over all channels
 -- equals the net revenue of paid orders.
 
@@ -54,7 +54,7 @@ left join credited
         and expected.order_id = credited.order_id
 where
     credited.order_id is null
-    or abs(credited.weight - 1) > 1e-9
+    or credited.weight <> 1
     or credited.net_revenue_cny <> expected.net_revenue_cny
     or credited.gmv_cny <> expected.gmv_cny
     or credited.gross_margin_cny <> expected.gross_margin_cny

@@ -135,6 +135,19 @@ def test_gamma_gamma_fit_recovers_simulated_parameters():
     assert mean == pytest.approx(4.0 * 150.0 / 5.0, rel=0.05)
 
 
+def test_gamma_gamma_fit_is_deterministic_and_order_free():
+    # Mean values to 4 decimals, like the warehouse's. Their float mean depends on the order
+    # they are added in, and a fit scaled by it gave another v for some of these orders.
+    truth = {"p": 4.0, "q": 6.0, "v": 150.0}
+    frequency = np.random.default_rng(4).integers(1, 8, 1500).astype(float)
+    monetary = np.round(simulate_gamma_gamma(truth, frequency, seed=5), 4)
+    first = clv.fit_gamma_gamma(frequency, monetary)
+    assert first.is_fitted
+    for seed in range(20):
+        order = np.random.default_rng(seed).permutation(len(frequency))
+        assert clv.fit_gamma_gamma(frequency[order], monetary[order]) == first, seed
+
+
 def test_gamma_gamma_ignores_one_time_and_zero_value_customers():
     truth = {"p": 4.0, "q": 6.0, "v": 150.0}
     frequency = np.random.default_rng(6).integers(1, 8, 500).astype(float)

@@ -37,10 +37,11 @@ def model(dbt, session):
     calibration_end_date = next(
         (fit["period_end_date"] for fit in fits if fit["fit_window"] == "calibration"), None
     )
+    # In customer order, so that sums over customers come out the same on every rebuild.
     data = (
         dbt.ref("fct_customer_btyd_calibration")
-        .order("customer_id")
         .project(
+            "customer_id, "
             "cast(frequency_cal as double) as frequency, "
             "cast(recency_cal_days as double) as recency, "
             "cast(t_cal_days as double) as t, "
@@ -48,6 +49,7 @@ def model(dbt, session):
             "cast(holdout_purchase_days as double) as actual_purchases, "
             "cast(holdout_net_revenue_cny as double) as actual_value"
         )
+        .order("customer_id")
         .fetchnumpy()
     )
     predictions = clv.predict(

@@ -30,10 +30,17 @@ SCHEMA = pa.schema(
 
 
 def _columns(relation, frequency, recency, t, monetary):
-    data = relation.project(
-        f"cast({frequency} as double) as frequency, cast({recency} as double) as recency, "
-        f"cast({t} as double) as t, cast({monetary} as double) as monetary"
-    ).fetchnumpy()
+    # A table's rows come back in whatever order the parallel build wrote them; the fit gets
+    # them in customer order so that every rebuild fits exactly the same arrays.
+    data = (
+        relation.project(
+            f"customer_id, cast({frequency} as double) as frequency, "
+            f"cast({recency} as double) as recency, cast({t} as double) as t, "
+            f"cast({monetary} as double) as monetary"
+        )
+        .order("customer_id")
+        .fetchnumpy()
+    )
     return data["frequency"], data["recency"], data["t"], data["monetary"]
 
 

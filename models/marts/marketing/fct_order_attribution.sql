@@ -1,8 +1,10 @@
 -- One row per paid order x attribution model x credited touch. Every paid order is credited
--- exactly once per model: its weights sum to 1 and its attributed amounts sum to the order's
--- own. Touches are the customer's non-bot sessions that started within
+-- exactly once per model: its weights sum to exactly 1 and its attributed amounts sum to the
+-- order's own. Touches are the customer's non-bot sessions that started within
 -- var attribution_lookback_days before the order (plus the order's own session); an order
--- with none is credited to channel 'unattributed'.
+-- with none is credited to channel 'unattributed'. Weights are decimals (10 places, the last
+-- credited touch taking the remainder), so credit summed downstream is exact and the same
+-- whatever order the rows are added in.
 
 with
 
@@ -95,7 +97,7 @@ credited as (
     select
         'last_touch' as attribution_model,
         touches_ranked.*,
-        1.0 as weight,
+        1.0 as credit_share,
         1 as rank_from_last_credited
     from touches_ranked
     where touches_ranked.touch_rank_from_last = 1
@@ -103,7 +105,7 @@ credited as (
     select
         'first_touch' as attribution_model,
         touches_ranked.*,
-        1.0 as weight,
+        1.0 as credit_share,
         1 as rank_from_last_credited
     from touches_ranked
     where touches_ranked.touch_number = 1
@@ -111,7 +113,7 @@ credited as (
     select
         'linear' as attribution_model,
         touches_ranked.*,
-        1.0 / touches_ranked.touches_in_window as weight,
+        1.0 / touches_ranked.touches_in_window as credit_share,
         touches_ranked.touch_rank_from_last as rank_from_last_credited
     from touches_ranked
 ),
@@ -140,7 +142,7 @@ credited_with_orders as (
         credited.started_at as touch_started_at,
         credited.touch_number,
         coalesce(credited.touches_in_window, 0) as touches_in_window,
-        coalesce(credited.weight, 1.0) as weight,
+        coalesce(credited.credit_share, 1.0) as credit_share,
         coalesce(credited.rank_from_last_credited, 1) as rank_from_last_credited
     from paid_orders
     cross join models
@@ -150,41 +152,54 @@ credited_with_orders as (
             and models.attribution_model = credited.attribution_model
 ),
 
+-- The weight is the share to 10 decimals, the last credited touch taking the remainder.
+weighted as (
+    select
+        credited_with_orders.*,
+        cast({{ allocate_pro_rata(
+            '1', 'credited_with_orders.credit_share',
+            'credited_with_orders.rank_from_last_credited',
+            'credited_with_orders.order_id, credited_with_orders.attribution_model',
+            scale=10
+        ) }} as decimal(38, 10)) as weight
+    from credited_with_orders
+),
+
 final as (
     select
         {{ surrogate_key([
-            'credited_with_orders.order_id',
-            'credited_with_orders.attribution_model',
-            'credited_with_orders.session_id',
+            'weighted.order_id',
+            'weighted.attribution_model',
+            'weighted.session_id',
         ]) }} as order_attribution_id,
-        credited_with_orders.order_id,
-        credited_with_orders.attribution_model,
-        credited_with_orders.customer_id,
-        credited_with_orders.paid_date,
-        credited_with_orders.is_first_paid_order,
-        credited_with_orders.session_id,
-        credited_with_orders.channel,
-        credited_with_orders.campaign_id,
-        credited_with_orders.touch_started_at,
-        credited_with_orders.touch_number,
-        credited_with_orders.touches_in_window,
-        credited_with_orders.weight,
+        weighted.order_id,
+        weighted.attribution_model,
+        weighted.customer_id,
+        weighted.paid_date,
+        weighted.is_first_paid_order,
+        weighted.session_id,
+        weighted.channel,
+        weighted.campaign_id,
+        weighted.touch_started_at,
+        weighted.touch_number,
+        weighted.touches_in_window,
+        weighted.weight,
         {{ allocate_pro_rata(
-            'credited_with_orders.gmv_cny', 'credited_with_orders.weight',
-            'credited_with_orders.rank_from_last_credited',
-            'credited_with_orders.order_id, credited_with_orders.attribution_model'
+            'weighted.gmv_cny', 'weighted.weight',
+            'weighted.rank_from_last_credited',
+            'weighted.order_id, weighted.attribution_model'
         ) }} as attributed_gmv_cny,
         {{ allocate_pro_rata(
-            'credited_with_orders.net_revenue_cny', 'credited_with_orders.weight',
-            'credited_with_orders.rank_from_last_credited',
-            'credited_with_orders.order_id, credited_with_orders.attribution_model'
+            'weighted.net_revenue_cny', 'weighted.weight',
+            'weighted.rank_from_last_credited',
+            'weighted.order_id, weighted.attribution_model'
         ) }} as attributed_net_revenue_cny,
         {{ allocate_pro_rata(
-            'credited_with_orders.gross_margin_cny', 'credited_with_orders.weight',
-            'credited_with_orders.rank_from_last_credited',
-            'credited_with_orders.order_id, credited_with_orders.attribution_model'
+            'weighted.gross_margin_cny', 'weighted.weight',
+            'weighted.rank_from_last_credited',
+            'weighted.order_id, weighted.attribution_model'
         ) }} as attributed_gross_margin_cny
-    from credited_with_orders
+    from weighted
 )
 
 select * from final

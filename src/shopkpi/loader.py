@@ -370,6 +370,10 @@ def _read_csv_part(
         for line, column, error_type, text, message in rejects:
             where = f"{label}: line {line}"
             if column:
+                # Columns are read by position (c0, c1, ...): name the file's own header.
+                position = column[1:]
+                if column.startswith("c") and position.isdigit() and int(position) < len(header):
+                    column = header[int(position)]
                 where += f", column {column!r}"
             what = error_type.lower().replace("_", " ")
             problems.append(f"{where}: {what} ({message.splitlines()[0]}): {text.strip()[:120]!r}")

@@ -20,7 +20,7 @@ from conftest import ROOT, build_from_folder, query
 
 pytestmark = pytest.mark.integration
 
-DEMO = ROOT / "seeds" / "demo"
+DEMO = ROOT / "src" / "shopkpi" / "demo"
 DAY = "2025-06-18"
 
 

@@ -242,7 +242,7 @@ def _write_filtered_demo(out: Path, select_orders) -> Path:
     """The required contract tables of the embedded demo, with the orders select_orders
     keeps (and their lines and refunds)."""
     out.mkdir(parents=True, exist_ok=True)
-    demo = ROOT / "seeds" / "demo"
+    demo = ROOT / "src" / "shopkpi" / "demo"
     with (demo / "orders.csv").open(encoding="utf-8", newline="") as handle:
         kept = select_orders(list(csv.DictReader(handle)))
     kept_ids = {order["order_id"] for order in kept}

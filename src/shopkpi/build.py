@@ -145,15 +145,8 @@ def _env(db: Path, vars_json: str | None = None) -> dict[str, str]:
     return env
 
 
-class _Child:
-    """The running subprocess, so a signal handler can stop it."""
-
-    process: subprocess.Popen | None = None
-
-
-def run_dbt_build(db: Path, vars_json: str | None, verbose: bool) -> str:
-    """``dbt build`` against ``db`` with a compact progress display; return dbt's summary."""
-    command = _dbt_command("build", vars_json=vars_json)
+def _spawn(command: list[str], db: Path, vars_json: str | None) -> subprocess.Popen:
+    """Start a build step against ``db``, its output merged into one text stream."""
     process = subprocess.Popen(
         command,
         cwd=project_dir(),
@@ -164,6 +157,19 @@ def run_dbt_build(db: Path, vars_json: str | None, verbose: bool) -> str:
         bufsize=1,
     )
     _Child.process = process
+    return process
+
+
+class _Child:
+    """The running subprocess, so a signal handler can stop it."""
+
+    process: subprocess.Popen | None = None
+
+
+def run_dbt_build(db: Path, vars_json: str | None, verbose: bool) -> str:
+    """``dbt build`` against ``db`` with a compact progress display; return dbt's summary."""
+    command = _dbt_command("build", vars_json=vars_json)
+    process = _spawn(command, db, vars_json)
     lines: list[str] = []
     problems: list[str] = []
     shown = -1
@@ -199,16 +205,7 @@ def run_dbt_build(db: Path, vars_json: str | None, verbose: bool) -> str:
 def run_gate(db: Path, vars_json: str | None = None) -> tuple[int, str, str | None]:
     """Run the quality gate on ``db``; return (exit status, summary line, Data Docs path)."""
     command = [sys.executable, "-m", "shopkpi.cli", "quality", "--db", str(db)]
-    process = subprocess.Popen(
-        command,
-        cwd=project_dir(),
-        env=_env(db, vars_json),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        bufsize=1,
-    )
-    _Child.process = process
+    process = _spawn(command, db, vars_json)
     summary, docs = "", None
     assert process.stdout is not None
     for raw_line in process.stdout:

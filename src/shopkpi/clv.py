@@ -352,7 +352,7 @@ def gamma_gamma_expected_value(params, frequency, monetary_value) -> np.ndarray:
 def fitted_parameters(
     records: list[dict], fit_window: str, model_name: str
 ) -> tuple[dict[str, float] | None, str | None]:
-    """(parameters, None) of a fit among clv_model_parameters rows, or (None, reason)."""
+    """(parameters, None) of a fit among mdl_clv_parameters rows, or (None, reason)."""
     names = BG_NBD_PARAMETERS if model_name == BG_NBD else GAMMA_GAMMA_PARAMETERS
     for record in records:
         if record["fit_window"] == fit_window and record["model_name"] == model_name:

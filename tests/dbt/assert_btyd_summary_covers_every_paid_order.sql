@@ -13,11 +13,11 @@ orders as (
 ),
 
 summary as (
-    select * from {{ ref('fct_customer_btyd_summary') }}
+    select * from {{ ref('mdl_customer_btyd_summary') }}
 ),
 
 calibration as (
-    select * from {{ ref('fct_customer_btyd_calibration') }}
+    select * from {{ ref('mdl_customer_btyd_calibration') }}
 ),
 
 paid_by_customer as (

@@ -1,27 +1,27 @@
 -- The cohort marts count each buyer once: cohort sizes (LTV, retention month 0, new-customer
--- retention) add up to the buyers of fct_customer_ltv per cohort month, and the repurchase
+-- retention) add up to the buyers of snap_customer_ltv per cohort month, and the repurchase
 -- rollup rows ('all' channel and/or group) equal the sums of their detail rows.
 
 with
 
 customer_ltv as (
-    select * from {{ ref('fct_customer_ltv') }}
+    select * from {{ ref('snap_customer_ltv') }}
 ),
 
 cohort_ltv as (
-    select * from {{ ref('fct_cohort_ltv') }}
+    select * from {{ ref('agg_cohort_ltv') }}
 ),
 
 cohort_retention as (
-    select * from {{ ref('fct_cohort_retention') }}
+    select * from {{ ref('agg_cohort_retention') }}
 ),
 
 new_customer_retention as (
-    select * from {{ ref('fct_new_customer_retention') }}
+    select * from {{ ref('agg_new_customer_retention') }}
 ),
 
 repurchase_periods as (
-    select * from {{ ref('fct_repurchase_periods') }}
+    select * from {{ ref('agg_repurchase_periods') }}
 ),
 
 cohort_sizes as (

@@ -13,15 +13,15 @@ as_of as (
 ),
 
 member_gmv_months as (
-    select * from {{ ref('fct_member_gmv_months') }}
+    select * from {{ ref('agg_member_gmv_months') }}
 ),
 
 gen_z_months as (
-    select * from {{ ref('fct_gen_z_months') }}
+    select * from {{ ref('agg_gen_z_months') }}
 ),
 
 repurchase_periods as (
-    select * from {{ ref('fct_repurchase_periods') }}
+    select * from {{ ref('agg_repurchase_periods') }}
 ),
 
 order_months as (

@@ -3,7 +3,7 @@
 with
 
 funnel as (
-    select * from {{ ref('fct_funnel_days') }}
+    select * from {{ ref('agg_funnel_days') }}
 )
 
 select

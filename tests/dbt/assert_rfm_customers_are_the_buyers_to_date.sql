@@ -1,5 +1,5 @@
--- fct_customer_rfm holds exactly the customers with a paid order on or before the as-of
--- date, with their paid orders and net revenue to that date; fct_customer_lifecycle holds
+-- snap_customer_rfm holds exactly the customers with a paid order on or before the as-of
+-- date, with their paid orders and net revenue to that date; snap_customer_lifecycle holds
 -- every one of them as a buyer.
 
 with
@@ -13,11 +13,11 @@ as_of as (
 ),
 
 rfm as (
-    select * from {{ ref('fct_customer_rfm') }}
+    select * from {{ ref('snap_customer_rfm') }}
 ),
 
 lifecycle as (
-    select * from {{ ref('fct_customer_lifecycle') }}
+    select * from {{ ref('snap_customer_lifecycle') }}
 ),
 
 buyers as (

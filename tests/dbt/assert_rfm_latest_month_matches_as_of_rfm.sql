@@ -4,11 +4,11 @@
 with
 
 rfm as (
-    select * from {{ ref('fct_customer_rfm') }}
+    select * from {{ ref('snap_customer_rfm') }}
 ),
 
 rfm_months as (
-    select * from {{ ref('fct_customer_rfm_months') }}
+    select * from {{ ref('snap_customer_rfm_months') }}
 ),
 
 latest_month as (

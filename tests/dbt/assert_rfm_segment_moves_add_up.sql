@@ -4,11 +4,11 @@
 with
 
 rfm_months as (
-    select * from {{ ref('fct_customer_rfm_months') }}
+    select * from {{ ref('snap_customer_rfm_months') }}
 ),
 
 moves as (
-    select * from {{ ref('fct_customer_rfm_segment_moves') }}
+    select * from {{ ref('agg_rfm_segment_moves') }}
 ),
 
 snapshot_sizes as (

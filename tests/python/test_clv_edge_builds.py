@@ -14,11 +14,11 @@ from conftest import query, run_dbt
 pytestmark = pytest.mark.integration
 
 CLV_MODELS = [
-    "fct_customer_btyd_summary",
-    "fct_customer_btyd_calibration",
-    "clv_model_parameters",
-    "fct_customer_ltv_predicted",
-    "clv_holdout_accuracy",
+    "mdl_customer_btyd_summary",
+    "mdl_customer_btyd_calibration",
+    "mdl_clv_parameters",
+    "snap_customer_ltv_predicted",
+    "mdl_clv_holdout_accuracy",
 ]
 
 
@@ -49,12 +49,12 @@ def test_single_day_of_data(clean_warehouse, tmp_path):
     summary = query(
         db,
         "select count(*), max(frequency), max(t_days), min(as_of_date) "
-        "from marts.fct_customer_btyd_summary",
+        "from marts.mdl_customer_btyd_summary",
     )[0]
     assert summary[0] > 0 and summary[1:] == (0, 0, first_day)
 
     fits = dict(
-        query(db, "select model_parameters_id, not_fitted_reason from marts.clv_model_parameters")
+        query(db, "select model_parameters_id, not_fitted_reason from marts.mdl_clv_parameters")
     )
     assert fits["as_of|bg_nbd"] in {"no_repeat_customers", "too_few_customers"}
     assert fits["calibration|bg_nbd"] == "no_customers"
@@ -63,7 +63,7 @@ def test_single_day_of_data(clean_warehouse, tmp_path):
         db,
         "select count(*), count(expected_purchases_365d), count(predicted_net_revenue_365d_cny), "
         "min(not_predicted_reason), max(not_predicted_reason) "
-        "from marts.fct_customer_ltv_predicted",
+        "from marts.snap_customer_ltv_predicted",
     )[0]
     assert predicted[:3] == (summary[0], 0, 0)
     assert predicted[3] == predicted[4] == f"bg_nbd: {fits['as_of|bg_nbd']}"
@@ -71,7 +71,7 @@ def test_single_day_of_data(clean_warehouse, tmp_path):
     accuracy = query(
         db,
         "select frequency_bucket, customers, predicted_purchases, not_predicted_reason "
-        "from marts.clv_holdout_accuracy where frequency_bucket = 'all'",
+        "from marts.mdl_clv_holdout_accuracy where frequency_bucket = 'all'",
     )
     assert accuracy == [("all", 0, None, "no_calibration_customers")]
 
@@ -83,11 +83,11 @@ def test_no_repeat_customers(clean_warehouse, tmp_path):
         con.execute("delete from marts.fct_orders where is_paid and paid_order_number > 1")
     run_dbt(db, "build", "--indirect-selection", "cautious", "--select", *CLV_MODELS)
 
-    assert query(db, "select max(frequency) from marts.fct_customer_btyd_summary") == [(0,)]
+    assert query(db, "select max(frequency) from marts.mdl_customer_btyd_summary") == [(0,)]
     fits = query(
         db,
         "select model_parameters_id, is_fitted, not_fitted_reason "
-        "from marts.clv_model_parameters order by model_parameters_id",
+        "from marts.mdl_clv_parameters order by model_parameters_id",
     )
     assert fits == [
         ("as_of|bg_nbd", False, "no_repeat_customers"),
@@ -98,13 +98,13 @@ def test_no_repeat_customers(clean_warehouse, tmp_path):
     predicted = query(
         db,
         "select count(*), count(expected_purchases_365d), any_value(not_predicted_reason) "
-        "from marts.fct_customer_ltv_predicted",
+        "from marts.snap_customer_ltv_predicted",
     )[0]
     assert predicted[0] > 1000 and predicted[1:] == (0, "bg_nbd: no_repeat_customers")
     accuracy = query(
         db,
         "select customers, actual_purchases, predicted_purchases, not_predicted_reason "
-        "from marts.clv_holdout_accuracy where frequency_bucket = 'all'",
+        "from marts.mdl_clv_holdout_accuracy where frequency_bucket = 'all'",
     )[0]
     # Without repeat purchases nobody buys in the holdout either.
     assert accuracy[0] > 1000 and accuracy[1:] == (0.0, None, "bg_nbd: no_repeat_customers")

@@ -52,22 +52,22 @@ def warehouse(as_of, summary_rows, calibration_rows):
     con.execute("create table int_customer_value_as_of (as_of_date date)")
     con.execute("insert into int_customer_value_as_of values (?)", [as_of])
     con.execute(
-        "create table fct_customer_btyd_summary (customer_id varchar, as_of_date date, "
+        "create table mdl_customer_btyd_summary (customer_id varchar, as_of_date date, "
         "frequency bigint, recency_days bigint, t_days bigint, monetary_value_cny decimal(18, 4))"
     )
     if summary_rows:
         con.executemany(
-            "insert into fct_customer_btyd_summary values (?, ?, ?, ?, ?, ?)",
+            "insert into mdl_customer_btyd_summary values (?, ?, ?, ?, ?, ?)",
             [(cid, as_of, x, t_x, t, m) for cid, x, t_x, t, m in summary_rows],
         )
     con.execute(
-        "create table fct_customer_btyd_calibration (customer_id varchar, frequency_cal bigint, "
+        "create table mdl_customer_btyd_calibration (customer_id varchar, frequency_cal bigint, "
         "recency_cal_days bigint, t_cal_days bigint, monetary_value_cal_cny decimal(18, 4), "
         "holdout_purchase_days bigint, holdout_net_revenue_cny decimal(18, 2))"
     )
     if calibration_rows:
         con.executemany(
-            "insert into fct_customer_btyd_calibration values (?, ?, ?, ?, ?, ?, ?)",
+            "insert into mdl_customer_btyd_calibration values (?, ?, ?, ?, ?, ?, ?)",
             calibration_rows,
         )
     return con
@@ -77,7 +77,7 @@ def run_models(con, holdout_days=90):
     """Run the three Python models in dependency order; return their tables as row dicts."""
     dbt = FakeDbt(con, holdout_days)
     out = {}
-    for name in ["clv_model_parameters", "fct_customer_ltv_predicted", "clv_holdout_accuracy"]:
+    for name in ["mdl_clv_parameters", "snap_customer_ltv_predicted", "mdl_clv_holdout_accuracy"]:
         table = load_model(name).model(dbt, con)
         con.register(f"{name}_result", table)
         con.execute(f"create or replace table {name} as select * from {name}_result")
@@ -90,7 +90,7 @@ def test_no_repeat_customers_gives_null_predictions_with_a_reason():
     calibration = [(f"C{i:02d}", 0, 0, i, 0, 0, 0) for i in range(12)]
     out = run_models(warehouse(AS_OF, summary, calibration))
 
-    parameters = out["clv_model_parameters"].to_pylist()
+    parameters = out["mdl_clv_parameters"].to_pylist()
     fits = [(p["model_parameters_id"], p["is_fitted"], p["not_fitted_reason"]) for p in parameters]
     assert fits == [
         ("as_of|bg_nbd", False, "no_repeat_customers"),
@@ -102,13 +102,13 @@ def test_no_repeat_customers_gives_null_predictions_with_a_reason():
     assert parameters[2]["period_end_date"] == datetime.date(2024, 12, 10)
     assert all(p["r"] is None and p["p"] is None for p in parameters)
 
-    predicted = out["fct_customer_ltv_predicted"].to_pylist()
+    predicted = out["snap_customer_ltv_predicted"].to_pylist()
     assert len(predicted) == 20
     assert {row["not_predicted_reason"] for row in predicted} == {"bg_nbd: no_repeat_customers"}
     assert all(row["expected_purchases_365d"] is None for row in predicted)
     assert all(row["predicted_net_revenue_365d_cny"] is None for row in predicted)
 
-    accuracy = out["clv_holdout_accuracy"].to_pylist()
+    accuracy = out["mdl_clv_holdout_accuracy"].to_pylist()
     assert len(accuracy) == 9
     total = accuracy[-1]
     assert total["frequency_bucket"] == "all" and total["customers"] == 12
@@ -119,14 +119,14 @@ def test_no_repeat_customers_gives_null_predictions_with_a_reason():
 
 def test_no_paid_orders_at_all_builds_empty_tables():
     out = run_models(warehouse(None, [], []))
-    parameters = out["clv_model_parameters"].to_pylist()
+    parameters = out["mdl_clv_parameters"].to_pylist()
     assert {p["not_fitted_reason"] for p in parameters} == {"no_customers"}
     assert all(p["period_end_date"] is None for p in parameters)
-    assert out["fct_customer_ltv_predicted"].num_rows == 0
+    assert out["snap_customer_ltv_predicted"].num_rows == 0
     assert (
-        out["fct_customer_ltv_predicted"].schema.field("expected_purchases_365d").type == "double"
+        out["snap_customer_ltv_predicted"].schema.field("expected_purchases_365d").type == "double"
     )
-    accuracy = out["clv_holdout_accuracy"].to_pylist()
+    accuracy = out["mdl_clv_holdout_accuracy"].to_pylist()
     assert [row["customers"] for row in accuracy] == [0] * 9
     assert {row["not_predicted_reason"] for row in accuracy} == {"no_calibration_customers"}
 
@@ -158,14 +158,14 @@ def simulated():
 def test_predictions_come_from_the_stored_parameters(simulated):
     summary, calibration = simulated
     out = run_models(warehouse(AS_OF, summary, calibration))
-    parameters = out["clv_model_parameters"].to_pylist()
+    parameters = out["mdl_clv_parameters"].to_pylist()
     assert all(p["is_fitted"] for p in parameters)
     bg, gg = parameters[0], parameters[1]
     bg_params = {name: bg[name] for name in clv.BG_NBD_PARAMETERS}
     gg_params = {name: gg[name] for name in clv.GAMMA_GAMMA_PARAMETERS}
     assert bg["customers"] == 800 and gg["repeat_customers"] == sum(1 for s in summary if s[1] > 0)
 
-    predicted = out["fct_customer_ltv_predicted"].to_pylist()
+    predicted = out["snap_customer_ltv_predicted"].to_pylist()
     assert [row["customer_id"] for row in predicted] == sorted(s[0] for s in summary)
     x = np.array([s[1] for s in summary], float)
     t_x = np.array([s[2] for s in summary], float)
@@ -182,7 +182,7 @@ def test_predictions_come_from_the_stored_parameters(simulated):
         assert row["predicted_net_revenue_365d_cny"] == round(float(purchases[i] * value[i]), 2)
         assert row["not_predicted_reason"] is None
 
-    accuracy = out["clv_holdout_accuracy"].to_pylist()
+    accuracy = out["mdl_clv_holdout_accuracy"].to_pylist()
     total = accuracy[-1]
     assert total["customers"] == 300 and total["actual_purchases"] == 300.0
     assert total["not_predicted_reason"] is None

@@ -30,7 +30,7 @@ def frame(db, sql: str) -> pd.DataFrame:
 def demo(clean_warehouse):
     as_of, holdout_days = query(
         clean_warehouse,
-        "select as_of_date, (select max(holdout_days) from marts.fct_customer_btyd_calibration) "
+        "select as_of_date, (select max(holdout_days) from marts.mdl_customer_btyd_calibration) "
         "from intermediate.int_customer_value_as_of",
     )[0]
     transactions = frame(
@@ -62,7 +62,7 @@ def test_summary_matches_rfm_summary_column_by_column(demo):
         db,
         "select customer_id, frequency, recency_days, t_days, "
         "cast(monetary_value_cny as double) as monetary_value_cny "
-        "from marts.fct_customer_btyd_summary order by customer_id",
+        "from marts.mdl_customer_btyd_summary order by customer_id",
     )
     assert len(warehouse) == len(reference) > 1000
     assert warehouse["customer_id"].tolist() == reference["customer_id"].tolist()
@@ -98,7 +98,7 @@ def test_calibration_matches_rfm_train_test_split_column_by_column(demo):
         "select customer_id, frequency_cal, recency_cal_days, t_cal_days, "
         "cast(monetary_value_cal_cny as double) as monetary_value_cal_cny, "
         "holdout_purchase_days, cast(holdout_net_revenue_cny as double) as holdout_net_revenue, "
-        "holdout_days from marts.fct_customer_btyd_calibration order by customer_id",
+        "holdout_days from marts.mdl_customer_btyd_calibration order by customer_id",
     )
     assert len(warehouse) == len(reference) > 1000
     assert warehouse["customer_id"].tolist() == reference["customer_id"].tolist()
@@ -141,13 +141,13 @@ def summary(demo):
         "select customer_id, cast(frequency as double) as frequency, "
         "cast(recency_days as double) as recency, cast(t_days as double) as T, "
         "cast(monetary_value_cny as double) as monetary_value "
-        "from marts.fct_customer_btyd_summary order by customer_id",
+        "from marts.mdl_customer_btyd_summary order by customer_id",
     )
     columns = ["is_fitted", *clv.BG_NBD_PARAMETERS, *clv.GAMMA_GAMMA_PARAMETERS]
     rows = query(
         db,
         f"select model_name, {', '.join(columns)} "
-        "from marts.clv_model_parameters where fit_window = 'as_of'",
+        "from marts.mdl_clv_parameters where fit_window = 'as_of'",
     )
     fits = {row[0]: dict(zip(columns, row[1:], strict=True)) for row in rows}
     return db, data, fits
@@ -187,7 +187,7 @@ def test_bgnbd_matches_pymc_marketing(summary):
     predicted = frame(
         db,
         "select expected_purchases_365d, probability_alive "
-        "from marts.fct_customer_ltv_predicted order by customer_id",
+        "from marts.snap_customer_ltv_predicted order by customer_id",
     )
     np.testing.assert_allclose(
         predicted["expected_purchases_365d"],
@@ -232,7 +232,7 @@ def test_gamma_gamma_matches_pymc_marketing(summary):
     )
     predicted = frame(
         db,
-        "select expected_average_value_cny from marts.fct_customer_ltv_predicted "
+        "select expected_average_value_cny from marts.snap_customer_ltv_predicted "
         "order by customer_id",
     )
     np.testing.assert_allclose(predicted["expected_average_value_cny"], spend, rtol=2e-3, atol=0.01)

@@ -60,7 +60,7 @@ def test_one_retention_cell_matches_a_hand_count(shop):
     ]
     mart = query(
         db,
-        "select sum(cohort_customers), sum(active_customers) from marts.fct_cohort_retention "
+        "select sum(cohort_customers), sum(active_customers) from marts.agg_cohort_retention "
         f"where cohort_month = '{cohort}' and months_since_first_order = {months_since}",
     )[0]
     assert mart == (len(cohort_customers), len(active))
@@ -85,7 +85,7 @@ def test_one_ltv_cell_counts_only_elapsed_windows(shop):
     mart = query(
         db,
         "select cohort_customers, customers_180d_elapsed, net_revenue_180d_cny, "
-        "gross_margin_180d_cny, ltv_net_revenue_180d_cny from marts.fct_cohort_ltv "
+        "gross_margin_180d_cny, ltv_net_revenue_180d_cny from marts.agg_cohort_ltv "
         f"where cohort_month = '{cohort}' and acquisition_channel = '{channel}'",
     )[0]
     assert 0 < elapsed < cohort_size
@@ -108,7 +108,7 @@ def test_one_days_seven_day_retention_matches_sessions_and_orders(shop):
     retained = {c for c in new if any(day < d <= day + 7 * DAY for d in activity[c])}
     mart = query(
         db,
-        "select sum(new_customers), sum(retained_customers) from marts.fct_new_customer_retention "
+        "select sum(new_customers), sum(retained_customers) from marts.agg_new_customer_retention "
         f"where first_paid_date = '{day}'",
     )[0]
     assert mart == (len(new), len(retained))
@@ -133,7 +133,7 @@ def test_year_repurchase_and_cycle_match_a_hand_count(shop):
     mart = query(
         db,
         "select buying_customers, repeat_customers, customers_repurchasing_within_window, "
-        "repeat_orders, median_repurchase_cycle_days from marts.fct_repurchase_periods "
+        "repeat_orders, median_repurchase_cycle_days from marts.agg_repurchase_periods "
         f"where period_grain = 'year' and period_start_date = '{year}-01-01' "
         "and acquisition_channel = 'all' and customer_group = 'gen_z'",
     )[0]
@@ -153,7 +153,7 @@ def test_one_months_member_gmv_share_matches_a_hand_sum(shop):
         tier: (tier_gmv, share)
         for tier, tier_gmv, share in query(
             db,
-            "select member_tier, gmv_cny, gmv_share from marts.fct_member_gmv_months "
+            "select member_tier, gmv_cny, gmv_share from marts.agg_member_gmv_months "
             f"where month_start_date = '{month}'",
         )
     }

@@ -145,7 +145,7 @@ def _every_mart_reads(db: Path) -> dict[str, int]:
 
 def test_no_repeat_shop_builds_and_every_mart_reads(no_repeat_warehouse):
     counts = _every_mart_reads(no_repeat_warehouse)
-    assert counts["fct_customer_ltv"] > 0
+    assert counts["snap_customer_ltv"] > 0
     assert query(no_repeat_warehouse, "select max(paid_order_number) from marts.fct_orders") == [
         (1,)
     ]
@@ -160,7 +160,7 @@ def test_no_repeat_ltv_is_the_first_order(no_repeat_warehouse):
                 and net_revenue_30d_cny <> net_revenue_to_date_cny),
             count(*) filter (where is_180d_window_elapsed
                 and gross_margin_180d_cny <> gross_margin_to_date_cny)
-        from marts.fct_customer_ltv
+        from marts.snap_customer_ltv
         """,
     )
     customers, max_orders, mismatched_30d, mismatched_180d = rows[0]
@@ -168,7 +168,7 @@ def test_no_repeat_ltv_is_the_first_order(no_repeat_warehouse):
     assert mismatched_30d == 0 and mismatched_180d == 0
     missing_ltv = query(
         no_repeat_warehouse,
-        "select count(*) from marts.fct_cohort_ltv "
+        "select count(*) from marts.agg_cohort_ltv "
         "where customers_30d_elapsed > 0 and ltv_net_revenue_30d_cny is null",
     )
     assert missing_ltv == [(0,)]
@@ -181,7 +181,7 @@ def test_no_repeat_retention_and_repurchase_are_zero_not_errors(no_repeat_wareho
         """
         select months_since_first_order = 0, min(retention_rate), max(retention_rate),
             sum(active_customers)
-        from marts.fct_cohort_retention group by 1 order by 1
+        from marts.agg_cohort_retention group by 1 order by 1
         """,
     )
     later, first = retention
@@ -192,7 +192,7 @@ def test_no_repeat_retention_and_repurchase_are_zero_not_errors(no_repeat_wareho
         """
         select count(*), sum(repeat_customers), sum(customers_repurchasing_within_window),
             sum(repeat_orders), count(median_repurchase_cycle_days), max(repurchase_rate)
-        from marts.fct_repurchase_periods
+        from marts.agg_repurchase_periods
         """,
     )
     assert repurchase[0][0] > 0
@@ -200,7 +200,7 @@ def test_no_repeat_retention_and_repurchase_are_zero_not_errors(no_repeat_wareho
     gen_z = query(
         db,
         "select count(*), count(median_repurchase_cycle_days), max(repurchase_rate) "
-        "from marts.fct_gen_z_months where buying_customers > 0",
+        "from marts.agg_gen_z_months where buying_customers > 0",
     )
     assert gen_z[0][0] > 0 and gen_z[0][1:] == (0, 0.0)
 
@@ -210,7 +210,7 @@ def test_no_repeat_retention_and_repurchase_are_zero_not_errors(no_repeat_wareho
 
 def test_single_day_shop_builds_and_every_mart_reads(single_day_warehouse):
     counts = _every_mart_reads(single_day_warehouse)
-    assert counts["fct_customer_ltv"] > 0
+    assert counts["snap_customer_ltv"] > 0
     as_of = query(
         single_day_warehouse, "select as_of_date from intermediate.int_customer_value_as_of"
     )
@@ -226,7 +226,7 @@ def test_single_day_windows_are_open_and_null(single_day_warehouse):
             count(*) filter (where is_30d_window_elapsed or is_365d_window_elapsed),
             count(net_revenue_30d_cny) + count(gross_margin_30d_cny)
                 + count(net_revenue_365d_cny) + count(gross_margin_365d_cny)
-        from marts.fct_customer_ltv
+        from marts.snap_customer_ltv
         """,
     )
     assert ltv[0][0] > 0 and ltv[0][1:] == (0, 0, 0)
@@ -235,14 +235,14 @@ def test_single_day_windows_are_open_and_null(single_day_warehouse):
         """
         select count(*), sum(customers_30d_elapsed), sum(net_revenue_30d_cny),
             count(ltv_net_revenue_30d_cny) + count(ltv_gross_margin_365d_cny)
-        from marts.fct_cohort_ltv
+        from marts.agg_cohort_ltv
         """,
     )
     assert cohort_ltv[0][0] > 0 and cohort_ltv[0][1:] == (0, 0, 0)
     new_customer_retention = query(
         db,
         "select count(*), count(*) filter (where is_window_elapsed), count(retained_customers), "
-        "count(retention_rate) from marts.fct_new_customer_retention",
+        "count(retention_rate) from marts.agg_new_customer_retention",
     )
     assert new_customer_retention[0][0] > 0 and new_customer_retention[0][1:] == (0, 0, 0)
 
@@ -253,20 +253,20 @@ def test_single_day_periods_are_one_partial_month(single_day_warehouse):
     assert query(
         db,
         "select distinct months_since_first_order, retention_rate, is_complete_month "
-        "from marts.fct_cohort_retention",
+        "from marts.agg_cohort_retention",
     ) == [(0, 1.0, False)]
     assert query(
         db,
         "select period_grain, count(*) filter (where is_complete_period) "
-        "from marts.fct_repurchase_periods where acquisition_channel = 'all' "
+        "from marts.agg_repurchase_periods where acquisition_channel = 'all' "
         "and customer_group = 'all' group by 1 order by 1",
     ) == [("month", 0), ("quarter", 0), ("year", 0)]
     member = query(
         db,
         "select month_start_date, bool_or(is_complete_month), round(sum(gmv_share), 9) "
-        "from marts.fct_member_gmv_months group by 1",
+        "from marts.agg_member_gmv_months group by 1",
     )
     assert member == [(month, False, 1.0)]
     assert query(
-        db, "select month_start_date, count(*) from marts.fct_gen_z_months group by 1"
+        db, "select month_start_date, count(*) from marts.agg_gen_z_months group by 1"
     ) == [(month, 2)]

@@ -22,7 +22,7 @@ MONETISATION_MIN_ORDERS = 3
 MONETISATION_MIN_M_SCORE = 4
 CHURN_CYCLE_MULTIPLE = 2
 MY_MODELS = (
-    "+fct_customer_lifecycle +fct_customer_reactivation_months +fct_customer_rfm_segment_moves"
+    "+snap_customer_lifecycle +agg_reactivation_months +agg_rfm_segment_moves"
 )
 
 
@@ -109,7 +109,7 @@ def test_rfm_scores_and_segments_match_an_independent_computation(clean_warehous
         for row in query(
             db,
             "select customer_id, recency_days, frequency, monetary_cny, r_score, f_score, "
-            "m_score, segment_code from marts.fct_customer_rfm",
+            "m_score, segment_code from marts.snap_customer_rfm",
         )
     }
     assert actual == expected
@@ -177,7 +177,7 @@ def test_lifecycle_stages_and_churn_warning_match_the_decision_log(clean_warehou
         for row in query(
             db,
             "select customer_id, lifecycle_stage, expected_cycle_days, is_churn_warning "
-            "from marts.fct_customer_lifecycle",
+            "from marts.snap_customer_lifecycle",
         )
     }
     assert actual.keys() == expected.keys()
@@ -228,7 +228,7 @@ def test_reactivation_rate_matches_order_histories(clean_warehouse):
         for row in query(
             db,
             "select month_start_date, dormant_customers_at_start, reactivated_customers, "
-            "reactivation_rate from marts.fct_customer_reactivation_months",
+            "reactivation_rate from marts.agg_reactivation_months",
         )
     }
     assert actual.keys() == expected.keys()
@@ -302,26 +302,26 @@ def test_customer_marts_build_on_a_single_day(tmp_path):
     rfm = query(
         db,
         "select count(*), min(recency_days), max(recency_days), max(r_score), "
-        "count(distinct m_score) from marts.fct_customer_rfm",
+        "count(distinct m_score) from marts.snap_customer_rfm",
     )[0]
     # Everybody bought on the as-of day: recency ties at 0, so R is 1 for all.
     assert rfm == (buyers, 0, 0, 1, 5)
     months = query(
         db,
         "select month_start_date, buyers_at_start, dormant_customers_at_start, "
-        "reactivation_rate from marts.fct_customer_reactivation_months",
+        "reactivation_rate from marts.agg_reactivation_months",
     )
     assert months == [(dt.date(2025, 11, 1), 0, 0, None)]
     stages = dict(
         query(
             db,
-            "select lifecycle_stage, count(*) from marts.fct_customer_lifecycle "
+            "select lifecycle_stage, count(*) from marts.snap_customer_lifecycle "
             "where is_buyer group by all",
         )
     )
     assert "dormant" not in stages
     assert sum(stages.values()) == buyers
-    assert query(db, "select count(*) from marts.fct_customer_rfm_months")[0][0] == buyers
+    assert query(db, "select count(*) from marts.snap_customer_rfm_months")[0][0] == buyers
 
 
 def test_customer_marts_build_without_repeat_customers(tmp_path):
@@ -340,7 +340,7 @@ def test_customer_marts_build_without_repeat_customers(tmp_path):
         _write_filtered_demo(tmp_path / "raw", first_order_of_each_customer),
         tmp_path / "no_repeat.duckdb",
     )
-    rfm = query(db, "select count(*), max(frequency), max(f_score) from marts.fct_customer_rfm")[0]
+    rfm = query(db, "select count(*), max(frequency), max(f_score) from marts.snap_customer_rfm")[0]
     assert rfm[0] > 0
     assert rfm[1:] == (1, 1)
     lifecycle = query(
@@ -348,13 +348,13 @@ def test_customer_marts_build_without_repeat_customers(tmp_path):
         "select count(*) filter (where expected_cycle_days is not null), "
         "count(*) filter (where is_churn_warning), "
         "count(*) filter (where lifecycle_stage in ('retention', 'monetisation')) "
-        "from marts.fct_customer_lifecycle",
+        "from marts.snap_customer_lifecycle",
     )[0]
     assert lifecycle == (0, 0, 0)
     reactivation = query(
         db,
         "select count(*), sum(reactivated_customers), max(dormant_customers_at_start) "
-        "from marts.fct_customer_reactivation_months",
+        "from marts.agg_reactivation_months",
     )[0]
     assert reactivation[0] > 1
     assert reactivation[1] == 0

@@ -70,7 +70,7 @@ def test_one_days_channel_roi_matches_a_hand_written_attribution(clean_warehouse
     expected_roi = float(revenue / spend)
     mart_roi, mart_revenue = query(
         db,
-        "select roi, attributed_net_revenue_cny from marts.fct_channel_days "
+        "select roi, attributed_net_revenue_cny from marts.agg_channel_days "
         f"where channel = '{channel}' and date_day = '{day}' and attribution_model = 'last_touch'",
     )[0]
     assert mart_revenue == revenue
@@ -115,7 +115,7 @@ def test_last_touch_revenue_of_every_channel_matches_a_hand_written_attribution(
     actual = dict(
         query(
             db,
-            "select channel, sum(attributed_net_revenue_cny) from marts.fct_channel_days "
+            "select channel, sum(attributed_net_revenue_cny) from marts.agg_channel_days "
             "where attribution_model = 'last_touch' group by 1 having sum(attributed_orders) > 0",
         )
     )
@@ -157,7 +157,7 @@ def test_one_days_funnel_conversion_matches_a_query_on_raw_events(clean_warehous
     )[0][0]
     actual = query(
         db,
-        "select sum(payment_sessions) / sum(sessions) from marts.fct_funnel_days "
+        "select sum(payment_sessions) / sum(sessions) from marts.agg_funnel_days "
         f"where channel = 'douyin_ads' and date_day = '{day}'",
     )[0][0]
     assert actual == pytest.approx(expected, rel=1e-12)

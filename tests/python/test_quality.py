@@ -433,19 +433,19 @@ def test_broken_marts_fail_their_reconciliations(clean_warehouse, tmp_path):
     db = _copy(clean_warehouse, tmp_path)
     with duckdb.connect(str(db)) as con:
         day = con.sql(
-            "select min(date_day) from marts.fct_channel_days where attributed_net_revenue_cny > 0"
+            "select min(date_day) from marts.agg_channel_days where attributed_net_revenue_cny > 0"
         ).fetchone()[0]
         con.execute(
-            "update marts.fct_channel_days set attributed_net_revenue_cny ="
+            "update marts.agg_channel_days set attributed_net_revenue_cny ="
             " attributed_net_revenue_cny + 1 where date_day = ? and attributed_net_revenue_cny > 0"
             " and attribution_model = 'last_touch'",
             [day],
         )
         funnel_id = con.sql(
-            "select min(funnel_day_id) from marts.fct_funnel_days where checkout_sessions > 0"
+            "select min(funnel_day_id) from marts.agg_funnel_days where checkout_sessions > 0"
         ).fetchone()[0]
         con.execute(
-            "update marts.fct_funnel_days set payment_sessions = checkout_sessions + 1"
+            "update marts.agg_funnel_days set payment_sessions = checkout_sessions + 1"
             " where funnel_day_id = ?",
             [funnel_id],
         )

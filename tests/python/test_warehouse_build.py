@@ -49,7 +49,7 @@ def test_quarantined_rows_are_named_by_key(dirty_demo, dirty_warehouse):
 
 def test_dirty_rows_change_no_mart_figure(dirty_warehouse, clean_warehouse):
     assert query(dirty_warehouse, MART_TOTALS) == query(clean_warehouse, MART_TOTALS)
-    for table in ("dim_customers", "fct_sessions", "fct_ad_spend", "fct_inventory_daily"):
+    for table in ("dim_customers", "fct_sessions", "fct_ad_spend", "snap_inventory_days"):
         sql = f"select count(*) from marts.{table}"
         assert query(dirty_warehouse, sql) == query(clean_warehouse, sql), table
 

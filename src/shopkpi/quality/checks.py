@@ -710,7 +710,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_channel_days",
-        "marts.fct_channel_days",
+        "marts.agg_channel_days",
         ("channel_day_id",),
         (
             *_key("channel_day_id"),
@@ -723,7 +723,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_channel_months",
-        "marts.fct_channel_months",
+        "marts.agg_channel_months",
         ("channel_month_id",),
         (
             *_key("channel_month_id"),
@@ -733,7 +733,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_funnel_days",
-        "marts.fct_funnel_days",
+        "marts.agg_funnel_days",
         ("funnel_day_id",),
         (
             *_key("funnel_day_id"),
@@ -757,7 +757,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_traffic_days",
-        "marts.fct_traffic_days",
+        "marts.agg_traffic_days",
         ("date_day",),
         (
             *_rows_at_least(1),
@@ -773,7 +773,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_campaign_phases",
-        "marts.fct_campaign_phases",
+        "marts.agg_campaign_phases",
         ("campaign_phase_id",),
         (
             *_key("campaign_phase_id"),
@@ -806,7 +806,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_budget_pacing_days",
-        "marts.fct_budget_pacing_days",
+        "marts.agg_budget_pacing_days",
         ("channel_day_id",),
         (
             *_key("channel_day_id"),
@@ -816,13 +816,13 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_campaign_days",
-        "marts.fct_campaign_days",
+        "marts.agg_campaign_days",
         ("campaign_day_id",),
         (*_key("campaign_day_id"), *_non_negative("spend_cny", "attributed_orders")),
     ),
     MartCheck(
         "mart_fct_landing_page_days",
-        "marts.fct_landing_page_days",
+        "marts.agg_landing_page_days",
         ("landing_page_day_id",),
         (
             *_key("landing_page_day_id"),
@@ -832,13 +832,13 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_channel_ltv_cac",
-        "marts.fct_channel_ltv_cac",
+        "marts.agg_channel_ltv_cac",
         ("channel_month_id",),
         (*_key("channel_month_id"), *_non_negative("spend_cny", "attributed_new_customers")),
     ),
     MartCheck(
         "mart_fct_customer_rfm",
-        "marts.fct_customer_rfm",
+        "marts.snap_customer_rfm",
         ("customer_id",),
         (
             *_key("customer_id"),
@@ -851,7 +851,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_cohort_retention",
-        "marts.fct_cohort_retention",
+        "marts.agg_cohort_retention",
         ("cohort_retention_id",),
         (
             *_key("cohort_retention_id"),
@@ -861,7 +861,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     MartCheck(
         "mart_fct_customer_ltv_predicted",
-        "marts.fct_customer_ltv_predicted",
+        "marts.snap_customer_ltv_predicted",
         ("customer_id",),
         (
             *_key("customer_id"),
@@ -916,7 +916,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     _reconciliation(
         "channel_days_to_orders",
         "One row per paid date x attribution model: net revenue of fct_orders minus the"
-        " attributed net revenue and spend of fct_channel_days against fct_ad_spend.",
+        " attributed net revenue and spend of agg_channel_days against fct_ad_spend.",
         ("date_day", "attribution_model"),
         f"""
         with revenue as (
@@ -930,9 +930,9 @@ MART_CHECKS: tuple[MartCheck, ...] = (
         channel_days as (
             select date_day, attribution_model,
                 sum(attributed_net_revenue_cny) as net_revenue_cny, sum(spend_cny) as spend_cny
-            from marts.fct_channel_days group by date_day, attribution_model
+            from marts.agg_channel_days group by date_day, attribution_model
         ),
-        models as (select distinct attribution_model from marts.fct_channel_days),
+        models as (select distinct attribution_model from marts.agg_channel_days),
         days as (
             select date_day from revenue union select date_day from spend
             union select date_day from channel_days
@@ -956,7 +956,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     _reconciliation(
         "channel_months_to_orders",
         "One row per paid month x attribution model: net revenue of fct_orders minus the"
-        " attributed net revenue of fct_channel_months.",
+        " attributed net revenue of agg_channel_months.",
         ("month_start_date", "attribution_model"),
         f"""
         with revenue as (
@@ -967,9 +967,9 @@ MART_CHECKS: tuple[MartCheck, ...] = (
         months as (
             select month_start_date, attribution_model,
                 sum(attributed_net_revenue_cny) as net_revenue_cny
-            from marts.fct_channel_months group by 1, 2
+            from marts.agg_channel_months group by 1, 2
         ),
-        models as (select distinct attribution_model from marts.fct_channel_months),
+        models as (select distinct attribution_model from marts.agg_channel_months),
         grid as (
             select r.month_start_date, m.attribution_model from revenue as r cross join models as m
             union select month_start_date, attribution_model from months
@@ -987,17 +987,17 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     _reconciliation(
         "funnel_to_traffic",
-        "One row per day: human sessions of fct_traffic_days minus those of fct_funnel_days.",
+        "One row per day: human sessions of agg_traffic_days minus those of agg_funnel_days.",
         ("date_day",),
         """
         with funnel as (
-            select date_day, sum(sessions) as sessions from marts.fct_funnel_days group by 1
+            select date_day, sum(sessions) as sessions from marts.agg_funnel_days group by 1
         )
         select t.date_day, t.sessions - coalesce(f.sessions, 0) as sessions_difference
-        from marts.fct_traffic_days as t left join funnel as f on t.date_day = f.date_day
+        from marts.agg_traffic_days as t left join funnel as f on t.date_day = f.date_day
         union all
         select f.date_day, -f.sessions from funnel as f
-        where f.date_day not in (select date_day from marts.fct_traffic_days)
+        where f.date_day not in (select date_day from marts.agg_traffic_days)
         order by 1
         """,
         "sessions_difference",
@@ -1024,7 +1024,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
     ),
     _reconciliation(
         "customer_ltv_to_orders",
-        "One row per cohort month: net revenue of fct_customer_ltv to date minus the paid"
+        "One row per cohort month: net revenue of snap_customer_ltv to date minus the paid"
         " orders of fct_orders up to the as-of date.",
         ("cohort_month",),
         """
@@ -1039,7 +1039,7 @@ MART_CHECKS: tuple[MartCheck, ...] = (
         ),
         ltv as (
             select cohort_month, sum(net_revenue_to_date_cny) as net_revenue_cny
-            from marts.fct_customer_ltv group by 1
+            from marts.snap_customer_ltv group by 1
         )
         select coalesce(o.cohort_month, l.cohort_month) as cohort_month,
             coalesce(l.net_revenue_cny, 0) - coalesce(o.net_revenue_cny, 0)

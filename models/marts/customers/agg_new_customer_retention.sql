@@ -10,11 +10,11 @@
 with
 
 customer_ltv as (
-    select * from {{ ref('fct_customer_ltv') }}
+    select * from {{ ref('snap_customer_ltv') }}
 ),
 
 activity_days as (
-    select * from {{ ref('fct_customer_activity_days') }}
+    select * from {{ ref('agg_customer_activity_days') }}
 ),
 
 retained as (

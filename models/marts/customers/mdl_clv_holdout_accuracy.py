@@ -1,7 +1,7 @@
 """One row per calibration frequency bucket ('0' .. '6', '7+') and one 'all' row: BG/NBD
 predicted against actual repeat purchase days (and Gamma-Gamma predicted against actual net
-revenue) in the holdout period, for the customers of fct_customer_btyd_calibration, with the
-'calibration' fits of clv_model_parameters.
+revenue) in the holdout period, for the customers of mdl_customer_btyd_calibration, with the
+'calibration' fits of mdl_clv_parameters.
 """
 
 import pyarrow as pa
@@ -31,7 +31,7 @@ SCHEMA = pa.schema(
 def model(dbt, session):
     holdout_days = int(dbt.config.get("clv_holdout_days"))
     as_of_date = dbt.ref("int_customer_value_as_of").fetchone()[0]
-    fits = dbt.ref("clv_model_parameters").to_arrow_table().to_pylist()
+    fits = dbt.ref("mdl_clv_parameters").to_arrow_table().to_pylist()
     purchase_params, purchase_reason = clv.fitted_parameters(fits, "calibration", clv.BG_NBD)
     value_params, value_reason = clv.fitted_parameters(fits, "calibration", clv.GAMMA_GAMMA)
     calibration_end_date = next(
@@ -39,7 +39,7 @@ def model(dbt, session):
     )
     # In customer order, so that sums over customers come out the same on every rebuild.
     data = (
-        dbt.ref("fct_customer_btyd_calibration")
+        dbt.ref("mdl_customer_btyd_calibration")
         .project(
             "customer_id, "
             "cast(frequency_cal as double) as frequency, "

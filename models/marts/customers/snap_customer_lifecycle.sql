@@ -13,7 +13,7 @@ orders as (
 ),
 
 rfm as (
-    select * from {{ ref('fct_customer_rfm') }}
+    select * from {{ ref('snap_customer_rfm') }}
 ),
 
 as_of as (

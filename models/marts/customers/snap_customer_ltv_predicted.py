@@ -1,6 +1,6 @@
-"""One row per customer in fct_customer_btyd_summary: predicted purchases and net revenue over
+"""One row per customer in mdl_customer_btyd_summary: predicted purchases and net revenue over
 the 365 days after the as-of date, from the 'as_of' BG/NBD and Gamma-Gamma fits of
-clv_model_parameters. Predictions are null, with the reason, where a model is not fitted.
+mdl_clv_parameters. Predictions are null, with the reason, where a model is not fitted.
 """
 
 import pyarrow as pa
@@ -27,11 +27,11 @@ SCHEMA = pa.schema(
 
 
 def model(dbt, session):
-    fits = dbt.ref("clv_model_parameters").to_arrow_table().to_pylist()
+    fits = dbt.ref("mdl_clv_parameters").to_arrow_table().to_pylist()
     purchase_params, purchase_reason = clv.fitted_parameters(fits, "as_of", clv.BG_NBD)
     value_params, value_reason = clv.fitted_parameters(fits, "as_of", clv.GAMMA_GAMMA)
     summary = (
-        dbt.ref("fct_customer_btyd_summary")
+        dbt.ref("mdl_customer_btyd_summary")
         .project(
             "customer_id, as_of_date, frequency, recency_days, t_days, "
             "cast(monetary_value_cny as double) as monetary_value_cny"

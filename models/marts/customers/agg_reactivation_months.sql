@@ -6,7 +6,7 @@
 with
 
 rfm_months as (
-    select * from {{ ref('fct_customer_rfm_months') }}
+    select * from {{ ref('snap_customer_rfm_months') }}
 ),
 
 with_previous as (

@@ -2,7 +2,7 @@
 -- other): registered customers at the month's end, new customers (first paid order in the
 -- month), buying customers, paid orders, GMV, net revenue and AOV 客單價, each group's share
 -- of the month's registered customers, buyers and GMV Z世代占比, and its repurchase (from
--- fct_repurchase_periods: repeat customers, quick repurchase, median cycle). Months run from
+-- agg_repurchase_periods: repeat customers, quick repurchase, median cycle). Months run from
 -- the first paid order to the as-of month; nothing after the as-of date counts.
 
 with
@@ -16,7 +16,7 @@ orders as (
 ),
 
 repurchase_periods as (
-    select * from {{ ref('fct_repurchase_periods') }}
+    select * from {{ ref('agg_repurchase_periods') }}
 ),
 
 as_of as (

@@ -5,7 +5,7 @@
 with
 
 rfm_months as (
-    select * from {{ ref('fct_customer_rfm_months') }}
+    select * from {{ ref('snap_customer_rfm_months') }}
 ),
 
 segments as (

@@ -2,14 +2,14 @@
 -- lifetime value of the very customers that CAC paid for (the new customers whose first
 -- paid order the model credits to the channel, weighted by their credit), 30 / 90 / 180 /
 -- 365 days after their first order, and LTV : CAC at each window. A window counts only the
--- customers for whom it has fully elapsed (fct_customer_ltv); until then it is null.
+-- customers for whom it has fully elapsed (snap_customer_ltv); until then it is null.
 
 {%- set ltv_window_days = [30, 90, 180, 365] %}
 
 with
 
 channel_months as (
-    select * from {{ ref('fct_channel_months') }}
+    select * from {{ ref('agg_channel_months') }}
 ),
 
 attribution as (
@@ -17,7 +17,7 @@ attribution as (
 ),
 
 customer_ltv as (
-    select * from {{ ref('fct_customer_ltv') }}
+    select * from {{ ref('snap_customer_ltv') }}
 ),
 
 credited_new_customers as (

@@ -100,7 +100,7 @@ tier_gmv as (
 ),
 
 activity_days as (
-    select * from {{ ref('fct_customer_activity_days') }}
+    select * from {{ ref('agg_customer_activity_days') }}
 ),
 
 first_month as (

@@ -10,7 +10,7 @@
 with
 
 customer_ltv as (
-    select * from {{ ref('fct_customer_ltv') }}
+    select * from {{ ref('snap_customer_ltv') }}
 ),
 
 cohorts as (

@@ -17,7 +17,7 @@ ad_spend as (
 ),
 
 funnel as (
-    select * from {{ ref('fct_funnel_days') }}
+    select * from {{ ref('agg_funnel_days') }}
 ),
 
 attribution as (

@@ -3,7 +3,7 @@
 -- payment), bot sessions counted apart, step conversion rates and the step with the biggest
 -- drop-off. Reaching a step counts as reaching every earlier one (fct_sessions), so the
 -- counts never increase down the funnel. Ad impressions and clicks before the visit are in
--- fct_channel_days.
+-- agg_channel_days.
 
 with
 

@@ -1,9 +1,9 @@
 """One row per fit window x model: the BG/NBD and Gamma-Gamma parameters (src/shopkpi/clv.py).
 
-Window 'as_of' is fitted on fct_customer_btyd_summary (every purchase up to the as-of date)
-and drives fct_customer_ltv_predicted; window 'calibration' is fitted on
-fct_customer_btyd_calibration (purchases up to clv_holdout_days before it) and drives
-clv_holdout_accuracy. A model that cannot be fitted has null parameters and a reason.
+Window 'as_of' is fitted on mdl_customer_btyd_summary (every purchase up to the as-of date)
+and drives snap_customer_ltv_predicted; window 'calibration' is fitted on
+mdl_customer_btyd_calibration (purchases up to clv_holdout_days before it) and drives
+mdl_clv_holdout_accuracy. A model that cannot be fitted has null parameters and a reason.
 """
 
 import datetime
@@ -72,8 +72,8 @@ def model(dbt, session):
     calibration_end_date = (
         as_of_date - datetime.timedelta(days=holdout_days) if as_of_date is not None else None
     )
-    summary = dbt.ref("fct_customer_btyd_summary")
-    calibration = dbt.ref("fct_customer_btyd_calibration")
+    summary = dbt.ref("mdl_customer_btyd_summary")
+    calibration = dbt.ref("mdl_customer_btyd_calibration")
     rows = _rows(
         "as_of",
         as_of_date,

@@ -1,5 +1,5 @@
 -- One row per day x landing page x channel with sessions: bounce rate 跳出率 by landing page
--- and channel (over human sessions with events, as fct_traffic_days), slow landing-page
+-- and channel (over human sessions with events, as agg_traffic_days), slow landing-page
 -- loads, payments, and bot sessions counted apart.
 
 with

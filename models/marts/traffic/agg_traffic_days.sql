@@ -13,7 +13,7 @@ sessions as (
 ),
 
 visitors as (
-    select * from {{ ref('fct_visitors') }}
+    select * from {{ ref('dim_visitors') }}
 ),
 
 human_sessions as (

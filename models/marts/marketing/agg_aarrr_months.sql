@@ -15,7 +15,7 @@ sessions as (
 ),
 
 visitors as (
-    select * from {{ ref('fct_visitors') }}
+    select * from {{ ref('dim_visitors') }}
 ),
 
 orders as (

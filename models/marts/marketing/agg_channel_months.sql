@@ -1,13 +1,13 @@
 -- One row per month x channel x attribution model: spend against the channel's budget and
 -- its cap on the month's total spend, new customers credited to the channel and what each
 -- cost (CAC), registered users credited to the channel and what each cost, and the month's
--- ROI. Every channel has a row every month (fct_channel_days is a full grid), so a channel
+-- ROI. Every channel has a row every month (agg_channel_days is a full grid), so a channel
 -- with a budget but no spend still shows.
 
 with
 
 channel_days as (
-    select * from {{ ref('fct_channel_days') }}
+    select * from {{ ref('agg_channel_days') }}
 ),
 
 budgets as (

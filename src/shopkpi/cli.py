@@ -1,6 +1,7 @@
 """Command line: ``shopkpi build`` loads, builds, checks and publishes the warehouse in one
 atomic step; ``shopkpi load-raw`` only loads a folder; ``shopkpi quality`` runs the
-data-quality gate; ``shopkpi generate`` writes a simulated shop's files.
+data-quality gate; ``shopkpi generate`` writes a simulated shop's files;
+``shopkpi compare-marts`` checks that a change left every mart's rows as they were.
 
 Every user error is one line on standard error and exit code 2."""
 
@@ -101,6 +102,19 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _compare_marts(args: argparse.Namespace) -> int:
+    from shopkpi.compare import CompareError, compare_marts, read_renames, report
+
+    try:
+        renames = read_renames(Path(args.renames) if args.renames else None)
+        results, added = compare_marts(Path(args.base), Path(args.new), renames)
+    except CompareError as error:
+        print(f"shopkpi compare-marts: {error}", file=sys.stderr)
+        return 2
+    print(report(results, added))
+    return 0 if all(r.identical for r in results) else 1
+
+
 def _quality(args: argparse.Namespace) -> int:
     from shopkpi.quality.cli import run_from_command_line
 
@@ -141,6 +155,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(load)
     load.set_defaults(func=_load_raw)
+
+    compare = sub.add_parser(
+        "compare-marts",
+        help="check that every mart of one warehouse file is in another, row for row",
+    )
+    compare.add_argument("base", help="warehouse file built before the change")
+    compare.add_argument("new", help="warehouse file built after it")
+    compare.add_argument(
+        "--renames", default=None, help="CSV 'old,new' of models renamed in between"
+    )
+    compare.set_defaults(func=_compare_marts)
 
     quality = sub.add_parser(
         "quality",

@@ -64,10 +64,10 @@ load-raw: $(INSTALL_STAMP) ## Only load RAW_DATA_DIR (or the demo) into schema r
 generate-demo: $(INSTALL_STAMP) ## Regenerate the embedded demo data under src/shopkpi/demo
 	$(BIN)/shopkpi generate --scale demo --seed 42 --format csv --out src/shopkpi/demo
 
-contract: $(INSTALL_STAMP) ## Rewrite the dbt files written from src/shopkpi/contract.py (sources, table and rule lists, dq_rules seed)
+contract: $(INSTALL_STAMP) ## Rewrite the dbt files written from src/shopkpi/contract.py (sources, macros, dq_rules seed)
 	SHOPKPI_PROJECT_DIR=$(CURDIR) $(BIN)/shopkpi contract
 
-contract-check: $(INSTALL_STAMP) ## Fail, naming the file, when a file written from src/shopkpi/contract.py was edited or not rewritten
+contract-check: $(INSTALL_STAMP) ## Fail, naming it, when a file written from src/shopkpi/contract.py differs
 	SHOPKPI_PROJECT_DIR=$(CURDIR) $(BIN)/shopkpi contract --check
 
 test: $(INSTALL_STAMP) lint test-dbt test-python ## Install and run every check: lint, dbt build + tests, pytest

@@ -244,8 +244,9 @@ def run(project: Path, check: bool) -> int:
     if check:
         stale = stale_files(project)
         for relative in stale:
+            state = "differs from" if (project / relative).is_file() else "is missing, not"
             print(
-                f"{relative}: differs from what src/shopkpi/contract.py writes;"
+                f"{relative}: {state} what src/shopkpi/contract.py writes;"
                 " run `make contract` and commit it",
                 file=sys.stderr,
             )

@@ -1,6 +1,7 @@
 """Command line: ``shopkpi build`` loads, builds, checks and publishes the warehouse in one
 atomic step; ``shopkpi load-raw`` only loads a folder; ``shopkpi quality`` runs the
-data-quality gate; ``shopkpi generate`` writes a simulated shop's files;
+data-quality gate; ``shopkpi generate`` writes a simulated shop's files; ``shopkpi
+contract`` writes the dbt files that repeat the raw contract (`make contract`);
 ``shopkpi compare-marts`` checks that a change left every mart's rows as they were.
 
 Every user error is one line on standard error and exit code 2."""
@@ -121,6 +122,13 @@ def _quality(args: argparse.Namespace) -> int:
     return run_from_command_line(args)
 
 
+def _contract(args: argparse.Namespace) -> int:
+    from shopkpi.contract_artefacts import run
+    from shopkpi.warehouse import project_dir
+
+    return run(project_dir(), check=args.check)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopkpi", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -193,6 +201,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="only rewrite the GX project in gx/ from src/shopkpi/quality/checks.py",
     )
     quality.set_defaults(func=_quality)
+
+    contract = sub.add_parser(
+        "contract",
+        help="write the dbt files that repeat the raw contract (sources, table and rule "
+        "lists, dq_rules seed) from src/shopkpi/contract.py",
+    )
+    contract.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming each file that differs from what the contract writes",
+    )
+    contract.set_defaults(func=_contract)
     return parser
 
 

@@ -18,3 +18,13 @@
         'inventory_snapshots',
     ]) }}
 {%- endmacro %}
+
+{#- The tables a shop must deliver with at least one row (Table.required). -#}
+{% macro shop_required_tables() -%}
+    {{ return([
+        'customers',
+        'products',
+        'orders',
+        'order_items',
+    ]) }}
+{%- endmacro %}

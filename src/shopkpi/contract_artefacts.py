@@ -7,7 +7,8 @@ byte for byte the same for the same contract: no time, no environment, fixed ord
 
 - ``models/staging/shop/_shop__sources.yml``: the dbt sources of schema raw (every stored
   column of every table).
-- ``macros/shop_tables.sql``: ``shop_tables()``, the table names, parents before children.
+- ``macros/shop_tables.sql``: ``shop_tables()``, the table names, parents before children,
+  and ``shop_required_tables()``, those a shop must deliver.
 - ``macros/dq_rules.sql``: ``dq_rules_in_priority()``, the rule codes in priority order,
   which ``dq_first_broken_rule`` checks each base model's rule names against when it
   compiles.
@@ -132,7 +133,11 @@ def shop_tables_macro() -> str:
             "contract order.",
         ],
         _names(tables_parents_first(), "table"),
-    )
+    ) + "\n" + _jinja_list_macro(
+        "shop_required_tables",
+        ["The tables a shop must deliver with at least one row (Table.required)."],
+        _names([t for t in tables_parents_first() if TABLES[t].required], "table"),
+    ).split("\n", 2)[2]
 
 
 def dq_rules_macro() -> str:

@@ -23,6 +23,10 @@ as_of as (
     select * from {{ ref('int_customer_value_as_of') }}
 ),
 
+value_months as (
+    select * from {{ ref('int_customer_value_months') }}
+),
+
 customer_groups as (
     select
         customers.customer_id,
@@ -51,25 +55,11 @@ paid_orders as (
         and orders.paid_date <= as_of.as_of_date
 ),
 
-bounds as (
-    select
-        min(paid_orders.paid_date) as first_date,
-        max(as_of.as_of_date) as last_date
-    from paid_orders
-    cross join as_of
-),
-
-spine as (
-    {{ date_spine(
-        "(select bounds.first_date from bounds)",
-        "(select bounds.last_date from bounds)"
-    ) }}
-),
-
 months as (
-    select distinct
-        cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date
-    from spine
+    select
+        value_months.month_start_date,
+        value_months.is_complete_month
+    from value_months
 ),
 
 group_sales as (
@@ -135,6 +125,7 @@ registrations as (
 grid as (
     select
         months.month_start_date,
+        months.is_complete_month,
         groups.customer_group,
         cast(sum(coalesce(registrations.new_registrations, 0)) over (
             partition by groups.customer_group
@@ -166,10 +157,7 @@ final as (
     select
         {{ surrogate_key(['grid.month_start_date', 'grid.customer_group']) }} as gen_z_month_id,
         grid.month_start_date,
-        {%- set month_end = dbt.dateadd(
-            'day', -1, dbt.dateadd('month', 1, 'grid.month_start_date')
-        ) %}
-        cast({{ month_end }} as date) <= as_of.as_of_date as is_complete_month,
+        grid.is_complete_month,
         grid.customer_group,
         grid.registered_customers,
         grid.new_customers,
@@ -196,7 +184,6 @@ final as (
         repurchase_periods.repurchase_within_window_rate,
         repurchase_periods.median_repurchase_cycle_days
     from grid
-    cross join as_of
     left join repurchase_periods
         on
             grid.month_start_date = repurchase_periods.period_start_date

@@ -24,6 +24,10 @@ as_of as (
     select * from {{ ref('int_customer_value_as_of') }}
 ),
 
+value_months as (
+    select * from {{ ref('int_customer_value_months') }}
+),
+
 tiers as (
     select
         member_tiers.member_tier,
@@ -44,40 +48,12 @@ tiers as (
     where customers.member_tier not in (select member_tiers.member_tier from member_tiers)
 ),
 
-bounds as (
-    select
-        min(orders.paid_date) as first_date,
-        max(as_of.as_of_date) as last_date
-    from orders
-    cross join as_of
-    where
-        orders.is_paid
-        and orders.paid_date <= as_of.as_of_date
-),
-
-spine as (
-    {{ date_spine(
-        "(select bounds.first_date from bounds)",
-        "(select bounds.last_date from bounds)"
-    ) }}
-),
-
-month_starts as (
-    select distinct
-        cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date
-    from spine
-),
-
 months as (
-    {%- set month_end = dbt.dateadd(
-        'day', -1, dbt.dateadd('month', 1, 'month_starts.month_start_date')
-    ) %}
     select
-        month_starts.month_start_date,
-        least(cast({{ month_end }} as date), as_of.as_of_date) as observed_until_date,
-        cast({{ month_end }} as date) <= as_of.as_of_date as is_complete_month
-    from month_starts
-    cross join as_of
+        value_months.month_start_date,
+        value_months.observed_until_date,
+        value_months.is_complete_month
+    from value_months
 ),
 
 tier_gmv as (

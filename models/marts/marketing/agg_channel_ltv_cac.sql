@@ -3,6 +3,7 @@
 -- paid order the model credits to the channel, weighted by their credit), 30 / 90 / 180 /
 -- 365 days after their first order, and LTV : CAC at each window. A window counts only the
 -- customers for whom it has fully elapsed (snap_customer_ltv); until then it is null.
+-- is_default_attribution_model (from agg_channel_months) marks the default model's rows.
 
 {%- set ltv_window_days = [30, 90, 180, 365] %}
 
@@ -51,6 +52,7 @@ final as (
         channel_months.month_start_date,
         channel_months.channel,
         channel_months.attribution_model,
+        channel_months.is_default_attribution_model,
         channel_months.spend_cny,
         channel_months.attributed_new_customers,
         {%- for n in ltv_window_days %}

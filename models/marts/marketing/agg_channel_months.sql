@@ -2,7 +2,8 @@
 -- its cap on the month's total spend, new customers credited to the channel and what each
 -- cost (CAC), registered users credited to the channel and what each cost, and the month's
 -- ROI. Every channel has a row every month (agg_channel_days is a full grid), so a channel
--- with a budget but no spend still shows.
+-- with a budget but no spend still shows. is_default_attribution_model marks the rows of var
+-- default_attribution_model, as in agg_channel_days: filter on it before summing.
 
 with
 
@@ -74,6 +75,8 @@ measured as (
         with_totals.month_start_date,
         with_totals.channel,
         with_totals.attribution_model,
+        with_totals.attribution_model = '{{ var("default_attribution_model") }}'
+            as is_default_attribution_model,
         cast(with_totals.spend_cny as decimal(18, 2)) as spend_cny,
         cast(with_totals.month_total_spend_cny as decimal(18, 2)) as month_total_spend_cny,
         {{ safe_divide('with_totals.spend_cny', 'with_totals.month_total_spend_cny') }}

@@ -5,12 +5,8 @@
 
 with
 
-orders as (
-    select * from {{ ref('fct_orders') }}
-),
-
-as_of as (
-    select * from {{ ref('int_customer_value_as_of') }}
+customer_months as (
+    select * from {{ ref('int_customer_months') }}
 ),
 
 value_months as (
@@ -19,19 +15,6 @@ value_months as (
 
 score_segments as (
     select * from {{ ref('int_rfm_score_segments') }}
-),
-
-paid_orders as (
-    select
-        orders.customer_id,
-        orders.paid_date,
-        cast({{ dbt.date_trunc('month', 'orders.paid_date') }} as date) as month_start_date,
-        orders.net_revenue_cny
-    from orders
-    cross join as_of
-    where
-        orders.is_paid
-        and orders.paid_date <= as_of.as_of_date
 ),
 
 months as (
@@ -44,15 +27,13 @@ months as (
 
 customer_months_paid as (
     select
-        paid_orders.customer_id,
-        paid_orders.month_start_date,
-        count(*) as paid_orders_in_month,
-        sum(paid_orders.net_revenue_cny) as net_revenue_in_month_cny,
-        max(paid_orders.paid_date) as last_paid_date_in_month
-    from paid_orders
-    group by
-        paid_orders.customer_id,
-        paid_orders.month_start_date
+        customer_months.customer_id,
+        customer_months.month_start_date,
+        customer_months.paid_orders as paid_orders_in_month,
+        customer_months.net_revenue_cny as net_revenue_in_month_cny,
+        customer_months.last_paid_date as last_paid_date_in_month
+    from customer_months
+    where customer_months.paid_orders > 0
 ),
 
 first_months as (

@@ -447,43 +447,79 @@ def _lines(path: Path, column: str) -> dict[str, list[int]]:
 
 
 def test_broken_marts_fail_their_dbt_tests(clean_warehouse, tmp_path):
-    """The reconciliations and funnel order are dbt tests now: they catch a broken mart."""
+    """The checks the gate used to repeat on the marts are dbt tests now: each catches a
+    mart broken by one row (and only the tests of what was broken fail)."""
     db = _copy(clean_warehouse, tmp_path)
     with duckdb.connect(str(db)) as con:
-        day = con.sql(
+
+        def first(sql: str):
+            return con.sql(sql).fetchone()[0]
+
+        day = first(
             "select min(date_day) from marts.fct_channel_days where attributed_net_revenue_cny > 0"
-        ).fetchone()[0]
+        )
         con.execute(
             "update marts.fct_channel_days set attributed_net_revenue_cny ="
             " attributed_net_revenue_cny + 1 where date_day = ? and attributed_net_revenue_cny > 0"
             " and attribution_model = 'last_touch'",
             [day],
         )
-        funnel_id = con.sql(
-            "select min(funnel_day_id) from marts.fct_funnel_days where checkout_sessions > 0"
-        ).fetchone()[0]
         con.execute(
-            "update marts.fct_funnel_days set payment_sessions = checkout_sessions + 1"
-            " where funnel_day_id = ?",
+            "update marts.fct_channel_months set attributed_net_revenue_cny ="
+            " attributed_net_revenue_cny + 1 where channel_month_id ="
+            " (select min(channel_month_id) from marts.fct_channel_months)"
+        )
+        funnel_id = first(
+            "select min(funnel_day_id) from marts.fct_funnel_days where checkout_sessions > 0"
+        )
+        con.execute(
+            "update marts.fct_funnel_days set payment_sessions = checkout_sessions + 1,"
+            " sessions = sessions + 1 where funnel_day_id = ?",
             [funnel_id],
+        )
+        customer = first("select min(customer_id) from marts.fct_customer_ltv")
+        con.execute(
+            "update marts.fct_customer_ltv set net_revenue_to_date_cny ="
+            " net_revenue_to_date_cny + 0.01 where customer_id = ?",
+            [customer],
+        )
+        con.execute(
+            "update marts.dq_scorecard set rows_received = rows_received + 1,"
+            " rows_kept = rows_kept + 1 where source_table = 'reviews'"
+        )
+        unpaid = first("select min(order_id) from marts.fct_orders where not is_paid")
+        con.execute(
+            "update marts.fct_order_attribution set order_id = ? where order_attribution_id ="
+            " (select min(order_attribution_id) from marts.fct_order_attribution)",
+            [unpaid],
         )
     tests = [
         "assert_channel_days_match_orders_and_spend",
         "assert_channel_months_match_orders",
         "assert_funnel_counts_never_increase",
         "assert_funnel_sessions_match_traffic",
+        "assert_customer_ltv_matches_orders",
+        "assert_scorecard_counts_every_raw_row",
+        "assert_attribution_credits_only_paid_orders",
+        "assert_orders_equal_sum_of_their_lines",
     ]
     with pytest.raises(AssertionError, match="dbt test"):
         run_dbt(db, "test", "--select", *tests)
     results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))
     outcome = {
-        r["unique_id"].rsplit(".", 1)[1]: (r["status"], r["failures"]) for r in results["results"]
+        r["unique_id"].rsplit(".", 1)[1]: (r["status"], r["failures"])
+        for r in results["results"]
+        if r["unique_id"].startswith("test.")
     }
     assert outcome == {
         "assert_channel_days_match_orders_and_spend": ("fail", 1),
         "assert_channel_months_match_orders": ("fail", 1),
         "assert_funnel_counts_never_increase": ("fail", 1),
-        "assert_funnel_sessions_match_traffic": ("pass", 0),
+        "assert_funnel_sessions_match_traffic": ("fail", 1),
+        "assert_customer_ltv_matches_orders": ("fail", 1),
+        "assert_scorecard_counts_every_raw_row": ("fail", 1),
+        "assert_attribution_credits_only_paid_orders": ("fail", 1),
+        "assert_orders_equal_sum_of_their_lines": ("pass", 0),
     }
 
 

@@ -11,6 +11,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The warehouse file (Python's default: shopkpi.warehouse.DEFAULT_DB). make needs the path
+# itself: `make docs` creates its folder before dbt opens it, and every tool make runs gets it.
 export SHOPKPI_DB ?= warehouse/shopkpi.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false

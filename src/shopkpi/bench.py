@@ -17,14 +17,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from shopkpi.warehouse import project_dir
 
 
-def _run(label: str, command: list[str], env: dict[str, str], log: Path) -> dict:
+def _run(label: str, command: list[str], env: dict[str, str], log: Path, cwd: Path) -> dict:
     """Run one step in its own process; return its wall time and peak resident memory."""
     started = time.perf_counter()
     with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=output)
         _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -44,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--format", default="parquet", choices=("csv", "parquet"))
     args = parser.parse_args(argv)
 
-    work = ROOT / "build" / "bench" / args.scale
+    root = project_dir()
+    work = root / "build" / "bench" / args.scale
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     raw, db = work / "raw", work / "bench.duckdb"
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     env = dict(
         os.environ,
         SHOPKPI_DB=str(db),
-        DBT_PROFILES_DIR=str(ROOT),
+        DBT_PROFILES_DIR=str(root),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DO_NOT_TRACK="1",
     )
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ]
     steps = [
-        _run(label, command, env, work / f"{label.replace(' ', '_')}.log")
+        _run(label, command, env, work / f"{label.replace(' ', '_')}.log", root)
         for label, command in plan
     ]
     import duckdb

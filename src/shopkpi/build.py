@@ -131,11 +131,8 @@ def _dbt_command(*args: str, vars_json: str | None) -> list[str]:
     return command
 
 
-def _env(db: Path, vars_json: str | None = None) -> dict[str, str]:
+def _env(db: Path) -> dict[str, str]:
     env = dict(os.environ)
-    if vars_json:
-        # The quality gate reads the plausibility bounds the build used from here.
-        env["SHOPKPI_DBT_VARS"] = vars_json
     env.update(
         SHOPKPI_DB=str(db),
         DBT_PROFILES_DIR=env.get("DBT_PROFILES_DIR", str(project_dir())),
@@ -145,12 +142,12 @@ def _env(db: Path, vars_json: str | None = None) -> dict[str, str]:
     return env
 
 
-def _spawn(command: list[str], db: Path, vars_json: str | None) -> subprocess.Popen:
+def _spawn(command: list[str], db: Path) -> subprocess.Popen:
     """Start a build step against ``db``, its output merged into one text stream."""
     process = subprocess.Popen(
         command,
         cwd=project_dir(),
-        env=_env(db, vars_json),
+        env=_env(db),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -169,7 +166,7 @@ class _Child:
 def run_dbt_build(db: Path, vars_json: str | None, verbose: bool) -> str:
     """``dbt build`` against ``db`` with a compact progress display; return dbt's summary."""
     command = _dbt_command("build", vars_json=vars_json)
-    process = _spawn(command, db, vars_json)
+    process = _spawn(command, db)
     lines: list[str] = []
     problems: list[str] = []
     shown = -1
@@ -202,10 +199,12 @@ def run_dbt_build(db: Path, vars_json: str | None, verbose: bool) -> str:
     return summary
 
 
-def run_gate(db: Path, vars_json: str | None = None) -> tuple[int, str, str | None]:
-    """Run the quality gate on ``db``; return (exit status, summary line, Data Docs path)."""
+def run_gate(db: Path) -> tuple[int, str, str | None]:
+    """Run the quality gate on ``db``; return (exit status, summary line, Data Docs path).
+
+    The gate needs none of the build's vars: it reports what staging quarantined."""
     command = [sys.executable, "-m", "shopkpi.cli", "quality", "--db", str(db)]
-    process = _spawn(command, db, vars_json)
+    process = _spawn(command, db)
     summary, docs = "", None
     assert process.stdout is not None
     for raw_line in process.stdout:
@@ -329,7 +328,7 @@ def build(
         if gate:
             _say("[3/4] quality gate ...")
             started = time.perf_counter()
-            report.gate_status, report.gate_summary, report.docs_index = run_gate(new, vars_json)
+            report.gate_status, report.gate_summary, report.docs_index = run_gate(new)
             report.seconds["quality gate"] = time.perf_counter() - started
         else:
             _say("[3/4] quality gate skipped")

@@ -16,9 +16,10 @@ import time
 from pathlib import Path
 
 from shopkpi.loader import DEMO_DIR, RawDataError, load_raw, read_mapping
-from shopkpi.warehouse import database_path
+from shopkpi.warehouse import DEFAULT_DB, ProjectNotFound, database_path
 
 SCALES = ("demo", "small", "medium", "large")
+DB_HELP = f"DuckDB file (default $SHOPKPI_DB or {DEFAULT_DB})"
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -98,9 +99,7 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         help="YAML file mapping an export's file and column names and timestamp formats to "
         "the contract (see docs/mapping-example.yml)",
     )
-    parser.add_argument(
-        "--db", default=None, help="DuckDB file (default $SHOPKPI_DB or warehouse/shopkpi.duckdb)"
-    )
+    parser.add_argument("--db", default=None, help=DB_HELP)
 
 
 def _compare_marts(args: argparse.Namespace) -> int:
@@ -177,19 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     quality = sub.add_parser(
         "quality",
-        help="run the GX suites on raw tables and marts, store the results, build Data Docs",
+        help="run the GX gate: rows staging quarantined per raw table and rule, empty report "
+        "tables; store the results, build Data Docs",
     )
-    quality.add_argument(
-        "--db", default=None, help="DuckDB file (default $SHOPKPI_DB or warehouse/shopkpi.duckdb)"
-    )
+    quality.add_argument("--db", default=None, help=DB_HELP)
     quality.add_argument(
         "--workdir", default=None, help="run folder for GX output (default build/quality)"
-    )
-    quality.add_argument(
-        "--reference-time",
-        default=None,
-        help="shop time 'YYYY-MM-DD HH:MM:SS' after which a timestamp is in the future "
-        "(default: now)",
     )
     quality.add_argument("--no-docs", action="store_true", help="skip building the Data Docs")
     quality.add_argument(
@@ -198,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument(
         "--write-project",
         action="store_true",
-        help="only rewrite the GX project in gx/ from src/shopkpi/quality/checks.py",
+        help="only rewrite the GX project in gx/ from src/shopkpi/quality/",
     )
     quality.set_defaults(func=_quality)
 
@@ -221,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except RawDataError as error:
+    except (RawDataError, ProjectNotFound) as error:
         print(f"shopkpi {args.command}: {error}", file=sys.stderr)
         return 2
 

@@ -126,18 +126,22 @@ def sources_yaml() -> str:
 
 def shop_tables_macro() -> str:
     """macros/shop_tables.sql: the contract's tables, every one after the tables it references."""
-    return _jinja_list_macro(
-        "shop_tables",
-        [
-            "The raw contract's tables, parents before children (Table.parents), otherwise in",
-            "contract order.",
-        ],
-        _names(tables_parents_first(), "table"),
-    ) + "\n" + _jinja_list_macro(
-        "shop_required_tables",
-        ["The tables a shop must deliver with at least one row (Table.required)."],
-        _names([t for t in tables_parents_first() if TABLES[t].required], "table"),
-    ).split("\n", 2)[2]
+    return (
+        _jinja_list_macro(
+            "shop_tables",
+            [
+                "The raw contract's tables, parents before children (Table.parents), otherwise in",
+                "contract order.",
+            ],
+            _names(tables_parents_first(), "table"),
+        )
+        + "\n"
+        + _jinja_list_macro(
+            "shop_required_tables",
+            ["The tables a shop must deliver with at least one row (Table.required)."],
+            _names([t for t in tables_parents_first() if TABLES[t].required], "table"),
+        ).split("\n", 2)[2]
+    )
 
 
 def dq_rules_macro() -> str:

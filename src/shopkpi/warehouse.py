@@ -1,4 +1,10 @@
-"""Opening the warehouse's DuckDB file the same way dbt does."""
+"""Where the project and the warehouse are, and opening the warehouse's DuckDB file the
+same way dbt does.
+
+Python reads the warehouse's default path from ``database_path()`` only. Two other places
+must state it themselves, because they run without this package: ``profiles.yml`` (plain
+``dbt build`` in a clone) and the ``Makefile``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,11 @@ from pathlib import Path
 
 import duckdb
 
+# The warehouse file when neither --db nor $SHOPKPI_DB names one (relative to the working
+# folder, as dbt's profiles.yml reads it).
 DEFAULT_DB = Path("warehouse/shopkpi.duckdb")
+PROJECT_ENV = "SHOPKPI_PROJECT_DIR"
+DB_ENV = "SHOPKPI_DB"
 
 # Kept in step with profiles.yml (config_options): the report site's DuckDB 1.4 driver must
 # be able to open every file the warehouse writes (see DECISIONLOG.md "DuckDB version").
@@ -15,21 +25,43 @@ DEFAULT_DB = Path("warehouse/shopkpi.duckdb")
 CONNECT_CONFIG: dict[str, str] = {"storage_compatibility_version": "v1.0.0"}
 
 
+class ProjectNotFound(RuntimeError):
+    """No shopkpi dbt project (a folder with dbt_project.yml) could be found."""
+
+
+def _is_project(folder: Path) -> bool:
+    return (folder / "dbt_project.yml").is_file()
+
+
 def project_dir() -> Path:
     """The dbt project: $SHOPKPI_PROJECT_DIR, else the working folder when it holds
-    dbt_project.yml, else the checkout this package was installed from."""
-    if os.environ.get("SHOPKPI_PROJECT_DIR"):
-        return Path(os.environ["SHOPKPI_PROJECT_DIR"])
-    if (Path.cwd() / "dbt_project.yml").is_file():
+    dbt_project.yml, else the checkout this package was installed from (an editable
+    install). Raises ProjectNotFound, saying what to do, when none of them is a project."""
+    named = os.environ.get(PROJECT_ENV)
+    if named:
+        if not _is_project(Path(named)):
+            raise ProjectNotFound(
+                f"${PROJECT_ENV} is {named}, which holds no dbt_project.yml: point it at the "
+                "shopkpi project folder"
+            )
+        return Path(named)
+    if _is_project(Path.cwd()):
         return Path.cwd()
-    return Path(__file__).resolve().parents[2]
+    checkout = Path(__file__).resolve().parents[2]
+    if _is_project(checkout):
+        return checkout
+    raise ProjectNotFound(
+        f"no shopkpi project found: {Path.cwd()} holds no dbt_project.yml and this package "
+        "was not installed from a checkout. Run the command in the project folder, or set "
+        f"${PROJECT_ENV} to it"
+    )
 
 
 def database_path(path: Path | str | None = None) -> Path:
-    """The warehouse file: the argument, else $SHOPKPI_DB, else warehouse/shopkpi.duckdb."""
+    """The warehouse file: the argument, else $SHOPKPI_DB, else ``DEFAULT_DB``."""
     if path is not None:
         return Path(path)
-    return Path(os.environ.get("SHOPKPI_DB", DEFAULT_DB))
+    return Path(os.environ.get(DB_ENV, DEFAULT_DB))
 
 
 def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -1,1 +1,2 @@
-"""Data-quality gate: GX suites on the raw tables and the marts, results in the warehouse."""
+"""Data-quality gate: GX suites reporting staging's quarantine per raw table and rule (and
+empty report tables), results in the warehouse, offline Data Docs. The rules are dbt's."""

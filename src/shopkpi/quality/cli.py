@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -21,17 +20,13 @@ def run_from_command_line(args: argparse.Namespace) -> int:
         return 0
 
     from shopkpi.quality.docs import OfflineAssetsMissing
-    from shopkpi.quality.runner import DEFAULT_WORKDIR, QualityGateError, run_quality
+    from shopkpi.quality.runner import QualityGateError, run_quality
 
-    reference_time = None
-    if args.reference_time:
-        reference_time = dt.datetime.fromisoformat(args.reference_time)
     db = database_path(args.db)
     try:
         report = run_quality(
             Path(db),
-            workdir=Path(args.workdir) if args.workdir else DEFAULT_WORKDIR,
-            reference_time=reference_time,
+            workdir=Path(args.workdir) if args.workdir else None,
             build_docs=not args.no_docs,
             suites=args.suite or None,
         )
@@ -41,7 +36,7 @@ def run_from_command_line(args: argparse.Namespace) -> int:
 
     if report.stale_project_files:
         print(
-            "WARNING gx/ is out of date with src/shopkpi/quality/checks.py "
+            "WARNING gx/ is out of date with src/shopkpi/quality/ and the base models' rules "
             f"({', '.join(report.stale_project_files[:3])}, ...): ran the generated suites; "
             "run `shopkpi quality --write-project` and commit gx/"
         )

@@ -14,10 +14,13 @@ import re
 import shutil
 from pathlib import Path
 
-from shopkpi.quality.project import PROJECT_DIR
+from shopkpi.quality.project import gx_dir
 
-ASSETS_DIR = PROJECT_DIR / "docs_assets"
-NODE_MODULES = ASSETS_DIR / "node_modules"
+
+def assets_dir() -> Path:
+    """The npm package of the Data Docs assets (``gx/docs_assets``)."""
+    return gx_dir() / "docs_assets"
+
 
 # CDN URL (a prefix when it ends with '/') -> file or folder under node_modules.
 CDN_TO_NPM: dict[str, str] = {
@@ -74,12 +77,13 @@ class OfflineAssetsMissing(RuntimeError):
     pass
 
 
-def copy_vendor_assets(site: Path, node_modules: Path = NODE_MODULES) -> None:
+def copy_vendor_assets(site: Path, node_modules: Path | None = None) -> None:
+    node_modules = node_modules or assets_dir() / "node_modules"
     missing = [item for item in VENDOR_FILES if not (node_modules / item).exists()]
     if missing:
         raise OfflineAssetsMissing(
             f"Data Docs assets are not installed ({missing[0]} missing): run "
-            f"`npm ci --prefix {ASSETS_DIR.relative_to(PROJECT_DIR.parent)}` (make quality does)"
+            f"`npm ci --prefix {assets_dir()}` (make quality does)"
         )
     vendor = site / "static" / "vendor"
     for item in VENDOR_FILES:
@@ -106,7 +110,7 @@ def rewrite_page(html: str, depth: int) -> str:
     return html
 
 
-def make_offline(site: Path, node_modules: Path = NODE_MODULES) -> list[str]:
+def make_offline(site: Path, node_modules: Path | None = None) -> list[str]:
     """Vendor the assets and rewrite every page; returns any external URL left (none)."""
     copy_vendor_assets(site, node_modules)
     for css in (site / "static" / "styles").glob("*.css"):

@@ -1,10 +1,10 @@
-"""The file-based GX project under ``gx/``: written from ``checks.py``, byte for byte stable.
+"""The file-based GX project under ``gx/``: written from the suites, byte for byte stable.
 
 Every file is generated here: ``great_expectations.yml`` (one pandas datasource with a
 dataframe asset per suite), ``expectations/<suite>.json``, ``validation_definitions/`` and
 ``checkpoints/`` (one checkpoint per suite, because a checkpoint's batch parameters, the
 dataframe, are shared by its validations). Ids are UUIDs derived from names, and nothing
-holds a time, so the same checks always give the same files; a test compares the committed
+holds a time, so the same suites always give the same files; a test compares the committed
 project with a fresh write. Run output (validation results, Data Docs) goes to
 ``uncommitted/`` of a working copy, never into the committed folder.
 """
@@ -16,10 +16,10 @@ import os
 import uuid
 from pathlib import Path
 
-from shopkpi.quality.checks import Check, all_checks
+from shopkpi.quality.expectations import Suite
+from shopkpi.quality.suites import all_suites
+from shopkpi.warehouse import project_dir
 
-ROOT = Path(__file__).resolve().parents[3]
-PROJECT_DIR = ROOT / "gx"
 DATASOURCE = "warehouse"
 BATCH_DEFINITION = "all_rows"
 _NAMESPACE = uuid.UUID("6f1c3a52-0d2e-4c59-9a8e-5b1f3e2a7c10")
@@ -27,6 +27,11 @@ _NAMESPACE = uuid.UUID("6f1c3a52-0d2e-4c59-9a8e-5b1f3e2a7c10")
 # GX must never call home: analytics are off in the project file and in the environment of
 # every process that imports GX through this package.
 os.environ["GX_ANALYTICS_ENABLED"] = "False"
+
+
+def gx_dir() -> Path:
+    """The committed GX project of the dbt project (``gx/``)."""
+    return project_dir() / "gx"
 
 
 def _id(*parts: str) -> str:
@@ -37,48 +42,53 @@ def _dump(data: dict) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def result_format(check: Check) -> dict:
+def result_format(suite: Suite) -> dict:
     return {
         "result_format": "SUMMARY",
         "partial_unexpected_count": 20,
-        "unexpected_index_column_names": list(check.key),
+        "unexpected_index_column_names": list(suite.index),
     }
 
 
-def suite_document(check: Check) -> dict:
+def suite_document(suite: Suite) -> dict:
     """The suite as GX serialises it, built through GX's own classes (so it is valid)."""
     import great_expectations as gx
     from great_expectations.expectations.registry import get_expectation_impl
 
     expectations = []
-    for item in check.expectations:
+    for item in suite.expectations:
         impl = get_expectation_impl(item.type)
         meta = {"dq_rule": item.dq_rule} if item.dq_rule else {}
         expectation = impl(**item.kwargs, severity=item.severity, meta=meta, notes=item.notes)
         expectations.append(expectation)
-    suite = gx.ExpectationSuite(
-        name=check.name,
+    gx_suite = gx.ExpectationSuite(
+        name=suite.name,
         expectations=expectations,
-        meta={"table": check.table, "kind": check.kind, "description": check.description},
+        meta={
+            "table": suite.table,
+            "model": suite.model,
+            "kind": suite.kind,
+            "description": suite.description,
+        },
     )
-    document = suite.to_json_dict()
-    document["id"] = _id("suite", check.name)
+    document = gx_suite.to_json_dict()
+    document["id"] = _id("suite", suite.name)
     for n, expectation in enumerate(document["expectations"]):
-        expectation["id"] = _id("expectation", check.name, str(n))
+        expectation["id"] = _id("expectation", suite.name, str(n))
     return document
 
 
-def _config(checks: list[Check]) -> str:
+def _config(suites: list[Suite]) -> str:
     assets = {
-        check.name: {
+        suite.name: {
             "type": "dataframe",
-            "id": _id("asset", check.name),
-            "batch_metadata": {"table": check.table},
+            "id": _id("asset", suite.name),
+            "batch_metadata": {"table": suite.table, "model": suite.model},
             "batch_definitions": {
-                BATCH_DEFINITION: {"id": _id("batch", check.name), "partitioner": None}
+                BATCH_DEFINITION: {"id": _id("batch", suite.name), "partitioner": None}
             },
         }
-        for check in checks
+        for suite in suites
     }
     config = {
         "config_version": 4.0,
@@ -142,55 +152,56 @@ def _config(checks: list[Check]) -> str:
 
     header = (
         "# GX project of the data-quality gate, written by `shopkpi quality --write-project`\n"
-        "# from src/shopkpi/quality/checks.py. Do not edit by hand: change the checks and\n"
-        "# rewrite. Runs read a working copy; their results never land in this folder.\n"
+        "# from src/shopkpi/quality/ (raw_suites.py, model_suites.py) and the base models'\n"
+        "# staging rules. Do not edit by hand: change those and rewrite. Runs read a working\n"
+        "# copy; their results never land in this folder.\n"
     )
     return header + yaml.safe_dump(config, sort_keys=True, allow_unicode=True)
 
 
-def project_files(checks: list[Check] | None = None) -> dict[str, str]:
+def project_files(suites: list[Suite] | None = None) -> dict[str, str]:
     """Relative path -> text of every file of the GX project."""
-    checks = checks if checks is not None else all_checks()
+    suites = suites if suites is not None else all_suites()
     files = {
-        "great_expectations.yml": _config(checks),
+        "great_expectations.yml": _config(suites),
         ".gitignore": "uncommitted/\n",
     }
-    for check in checks:
-        files[f"expectations/{check.name}.json"] = _dump(suite_document(check))
-        files[f"validation_definitions/{check.name}.json"] = _dump(
+    for suite in suites:
+        files[f"expectations/{suite.name}.json"] = _dump(suite_document(suite))
+        files[f"validation_definitions/{suite.name}.json"] = _dump(
             {
                 "data": {
-                    "asset": {"id": _id("asset", check.name), "name": check.name},
+                    "asset": {"id": _id("asset", suite.name), "name": suite.name},
                     "batch_definition": {
-                        "id": _id("batch", check.name),
+                        "id": _id("batch", suite.name),
                         "name": BATCH_DEFINITION,
                     },
                     "datasource": {"id": _id("datasource"), "name": DATASOURCE},
                 },
-                "id": _id("validation", check.name),
-                "name": check.name,
-                "suite": {"id": _id("suite", check.name), "name": check.name},
+                "id": _id("validation", suite.name),
+                "name": suite.name,
+                "suite": {"id": _id("suite", suite.name), "name": suite.name},
             }
         )
-        files[f"checkpoints/{check.name}.json"] = _dump(
+        files[f"checkpoints/{suite.name}.json"] = _dump(
             {
                 "actions": [],
-                "id": _id("checkpoint", check.name),
-                "name": check.name,
-                "result_format": result_format(check),
+                "id": _id("checkpoint", suite.name),
+                "name": suite.name,
+                "result_format": result_format(suite),
                 "validation_definitions": [
-                    {"id": _id("validation", check.name), "name": check.name}
+                    {"id": _id("validation", suite.name), "name": suite.name}
                 ],
             }
         )
     return files
 
 
-def write_project(target: Path = PROJECT_DIR) -> list[str]:
-    """Write the project into ``target``; remove generated files no check produces any more.
-
-    Returns the relative paths that changed.
+def write_project(target: Path | None = None) -> list[str]:
+    """Write the project into ``target`` (default ``gx/``); remove generated files no suite
+    produces any more. Returns the relative paths that changed.
     """
+    target = target or gx_dir()
     files = project_files()
     changed = []
     for sub in ("expectations", "validation_definitions", "checkpoints"):
@@ -210,8 +221,10 @@ def write_project(target: Path = PROJECT_DIR) -> list[str]:
     return sorted(changed)
 
 
-def stale_files(target: Path = PROJECT_DIR, files: dict[str, str] | None = None) -> list[str]:
-    """Files of ``target`` that differ from what the checks generate (empty when current)."""
+def stale_files(target: Path | None = None, files: dict[str, str] | None = None) -> list[str]:
+    """Files of ``target`` (default ``gx/``) that differ from what the suites generate
+    (empty when current)."""
+    target = target or gx_dir()
     files = files if files is not None else project_files()
     stale = [
         relative

@@ -1,17 +1,15 @@
 """Run the data-quality gate: DuckDB -> dataframe -> GX checkpoint, one per suite.
 
-Each suite's table (or reconciliation query) is read from the warehouse into a pandas
-dataframe and validated by the suite's checkpoint in a working copy of the committed GX
-project. Every expectation's result becomes one row of ``quality.gx_validation_results`` in
-the warehouse (appended: the table keeps the history of runs), then the Data Docs are built
-as a self-contained site. The gate fails when an expectation of severity ``critical`` fails
-or raises; ``warning`` expectations are reported only.
+Each suite's dataframe is read from the dbt model it names (the relation dbt built it as,
+see ``shopkpi.quality.relations``) and validated by the suite's checkpoint in a working copy
+of the committed GX project. Every expectation's result becomes one row of
+``quality.gx_validation_results`` in the warehouse (appended: the table keeps the history of
+runs), then the Data Docs are built as a self-contained site. The gate fails when an
+expectation of severity ``critical`` fails or raises; ``warning`` expectations are reported
+only.
 
-The suites' parameters are filled in here: the reference time (``--reference-time``, else
-the dbt var ``dq_reference_time`` of the build, else now), the channel codes of
-``reference.channels`` and the plausibility bounds. The build's dbt vars are read from
-``$SHOPKPI_DBT_VARS`` (JSON or YAML, as ``shopkpi build --vars`` sets it); bounds it does not
-give are the contract's defaults, the ones dbt_project.yml declares.
+The gate takes no parameters from the build: staging judged every row (against the build's
+dbt vars: reference time, plausibility bounds, channels) and the gate reports its verdict.
 """
 
 from __future__ import annotations
@@ -20,7 +18,6 @@ import contextlib
 import datetime as dt
 import json
 import math
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -29,34 +26,22 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from shopkpi.contract import (
-    PLAUSIBLE_MAX_AMOUNT_CNY,
-    PLAUSIBLE_MAX_QUANTITY,
-    SHOP_TIMEZONE,
-    SOURCE_FILE,
-    SOURCE_LINE,
-)
+from shopkpi.contract import SHOP_TIMEZONE, SOURCE_FILE, SOURCE_LINE
 from shopkpi.quality import project
-from shopkpi.quality.checks import (
-    CHANNELS,
-    MAX_AMOUNT,
-    MAX_QUANTITY,
-    REFERENCE_DATE,
-    REFERENCE_TIME,
-    REFERENCE_YEAR,
-    Check,
-    all_checks,
-    check_query,
-)
-from shopkpi.warehouse import connect
+from shopkpi.quality.expectations import Suite
+from shopkpi.quality.relations import ModelNotFound, manifest_relations, model_relation
+from shopkpi.quality.suites import all_suites
+from shopkpi.warehouse import connect, project_dir
 
 RESULTS_SCHEMA = "quality"
 RESULTS_TABLE = "gx_validation_results"
-DEFAULT_WORKDIR = project.ROOT / "build" / "quality"
 RUN_NAME = "shopkpi-quality"
-# The dbt vars of the build the gate checks (JSON or YAML; `shopkpi build --vars` sets it):
-# the plausibility bounds and the reference time staging used.
-DBT_VARS_ENV = "SHOPKPI_DBT_VARS"
+
+
+def default_workdir() -> Path:
+    """Where runs write their GX working copy, results and Data Docs: build/quality."""
+    return project_dir() / "build" / "quality"
+
 
 RESULTS_DDL = f"""
 create table if not exists {RESULTS_SCHEMA}.{RESULTS_TABLE} (
@@ -89,7 +74,7 @@ SEVERITY_NAMES = {"critical": "error", "warning": "warning", "info": "info"}
 
 
 class QualityGateError(RuntimeError):
-    """The gate could not run (no warehouse, no reference data, unknown suite)."""
+    """The gate could not run (no warehouse, unknown suite)."""
 
 
 @dataclass
@@ -130,11 +115,15 @@ class Outcome:
             detail = f"{self.unexpected_count:,}{of} rows fail"
         else:
             detail = f"observed {_short(self.observed_value)}"
-        expected = _expected(self.kwargs)
+        # A staging rule's expectation fails on the rows quarantined under that rule: the
+        # rule is in the head, so neither the expected set nor the samples repeat it.
+        reports_rule = self.dq_rule is not None and self.column_name == "dq_rule"
+        expected = "" if reports_rule else _expected(self.kwargs)
         if expected:
             detail += f" (expected {expected})"
         if self.failing_sample:
-            sample = "; ".join(_row_text(item) for item in self.failing_sample[:5])
+            omit = ("dq_rule",) if reports_rule else ()
+            sample = "; ".join(_row_text(item, omit) for item in self.failing_sample[:5])
             detail += f", e.g. {sample}"
         return f"{head}: {detail}"
 
@@ -188,20 +177,29 @@ def _short(value, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _row_text(item) -> str:
+def _row_text(item, omit: tuple[str, ...] = ()) -> str:
+    """A failing row as ``column=value ... at file:line``: null columns and ``omit`` left
+    out, an empty value shown as (empty)."""
     if isinstance(item, dict):
         where = ""
         if SOURCE_FILE in item and SOURCE_LINE in item:
             item = dict(item)
             source_file, source_line = item.pop(SOURCE_FILE), item.pop(SOURCE_LINE)
             where = f" at {source_file}:{source_line}"
-        return " ".join(f"{k}={v}" for k, v in item.items()) + where
+        return (
+            " ".join(
+                f"{k}={'(empty)' if v == '' else v}"
+                for k, v in item.items()
+                if v is not None and k not in omit
+            )
+            + where
+        )
     return str(item)
 
 
 def _expected(kwargs: dict) -> str:
     parts = []
-    for name in ("value_set", "min_value", "max_value", "type_", "regex", "column_list"):
+    for name in ("value_set", "min_value", "max_value", "mostly", "type_", "regex", "column_list"):
         if name in kwargs and kwargs[name] is not None:
             value = kwargs[name]
             if isinstance(value, list) and len(value) > 8:
@@ -224,68 +222,12 @@ def shop_now() -> dt.datetime:
     return dt.datetime.now(ZoneInfo(SHOP_TIMEZONE)).replace(tzinfo=None, microsecond=0)
 
 
-def dbt_vars() -> dict:
-    """The dbt vars of the build being checked, from ``$SHOPKPI_DBT_VARS`` (empty if unset)."""
-    text = os.environ.get(DBT_VARS_ENV, "").strip()
-    if not text:
-        return {}
-    import yaml
-
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise QualityGateError(f"${DBT_VARS_ENV} is not JSON or YAML: {error}") from None
-    if not isinstance(value, dict):
-        raise QualityGateError(f"${DBT_VARS_ENV} is not a mapping of dbt vars: {text!r}")
-    return value
-
-
-def _bound(variables: dict, name: str, default: int) -> float | int:
-    value = variables.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise QualityGateError(f"dbt var {name} is not a number: {value!r}") from None
-    return int(number) if number.is_integer() else number
-
-
-def var_reference_time(variables: dict | None = None) -> dt.datetime | None:
-    """The dbt var ``dq_reference_time`` of the build (shop time), if it was given."""
-    value = (dbt_vars() if variables is None else variables).get("dq_reference_time")
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
-    try:
-        return dt.datetime.fromisoformat(str(value)).replace(tzinfo=None)
-    except ValueError:
-        raise QualityGateError(f"dbt var dq_reference_time is not a time: {value!r}") from None
-
-
-def _parameters(con: duckdb.DuckDBPyConnection, reference_time: dt.datetime) -> dict:
-    try:
-        channels = [row[0] for row in con.sql("select channel from reference.channels").fetchall()]
-    except duckdb.Error as error:
-        raise QualityGateError(f"cannot read reference.channels: {error}") from error
-    variables = dbt_vars()
-    return {
-        REFERENCE_TIME: reference_time,
-        REFERENCE_DATE: dt.datetime.combine(reference_time.date(), dt.time()),
-        REFERENCE_YEAR: reference_time.year,
-        CHANNELS: sorted(channels),
-        MAX_AMOUNT: _bound(variables, MAX_AMOUNT, PLAUSIBLE_MAX_AMOUNT_CNY),
-        MAX_QUANTITY: _bound(variables, MAX_QUANTITY, PLAUSIBLE_MAX_QUANTITY),
-    }
-
-
 def prepare_workdir(workdir: Path) -> tuple[Path, list[str]]:
     """The GX project to run, written into ``workdir``; earlier run output there is kept.
 
-    The project is the one ``gx/`` holds when that is current. When it is not (the checks or
-    the contract changed without ``--write-project``), the run still uses the suites the
-    checks generate and returns the stale files, so the caller can say so.
+    The project is the one ``gx/`` holds when that is current. When it is not (the suites or
+    a base model's rules changed without ``--write-project``), the run still uses the suites
+    the code generates and returns the stale files, so the caller can say so.
     """
     files = project.project_files()
     stale = project.stale_files(files=files)
@@ -299,12 +241,13 @@ def prepare_workdir(workdir: Path) -> tuple[Path, list[str]]:
     return target, stale
 
 
-def _missing_table_outcome(check: Check, error: Exception) -> Outcome:
+def _unreadable_outcome(suite: Suite, error: Exception) -> Outcome:
+    """The suite's dataframe could not be read (no such model, a broken view): an error."""
     return Outcome(
-        suite_name=check.name,
-        check_kind=check.kind,
-        table_name=check.table,
-        expectation_id=f"{check.name}/readable",
+        suite_name=suite.name,
+        check_kind=suite.kind,
+        table_name=suite.table,
+        expectation_id=f"{suite.name}/readable",
         expectation_type="table_is_readable",
         column_name=None,
         kwargs={},
@@ -321,7 +264,7 @@ def _missing_table_outcome(check: Check, error: Exception) -> Outcome:
     )
 
 
-def _outcomes(check: Check, checkpoint_result) -> list[Outcome]:
+def _outcomes(suite: Suite, checkpoint_result) -> list[Outcome]:
     out = []
     for validation in checkpoint_result.run_results.values():
         for result in validation.results:
@@ -337,9 +280,9 @@ def _outcomes(check: Check, checkpoint_result) -> list[Outcome]:
             severity = getattr(config.severity, "value", config.severity) or "critical"
             out.append(
                 Outcome(
-                    suite_name=check.name,
-                    check_kind=check.kind,
-                    table_name=check.table,
+                    suite_name=suite.name,
+                    check_kind=suite.kind,
+                    table_name=suite.table,
                     expectation_id=str(config.id),
                     expectation_type=config.type,
                     column_name=_column_name(kwargs),
@@ -364,10 +307,13 @@ def write_results(
     outcomes: list[Outcome],
     run_id: str,
     run_started_at: dt.datetime,
-    reference_time: dt.datetime,
     gx_version: str,
 ) -> int:
-    """Append one row per expectation of this run to quality.gx_validation_results."""
+    """Append one row per expectation of this run to quality.gx_validation_results.
+
+    Column ``reference_time`` is left empty: staging, not the gate, judges timestamps in
+    the future now (dbt var dq_reference_time). It stays for the rows of earlier runs.
+    """
     import pandas as pd
 
     rows = pd.DataFrame(
@@ -376,7 +322,7 @@ def write_results(
                 "result_id": f"{run_id}/{o.expectation_id}",
                 "run_id": run_id,
                 "run_started_at": run_started_at,
-                "reference_time": reference_time,
+                "reference_time": None,
                 "suite_name": o.suite_name,
                 "check_kind": o.check_kind,
                 "table_name": o.table_name,
@@ -431,18 +377,24 @@ def prune_validations(gx_dir: Path, keep_runs: int) -> None:
 
 def run_quality(
     db: Path,
-    workdir: Path = DEFAULT_WORKDIR,
-    reference_time: dt.datetime | None = None,
+    workdir: Path | None = None,
     build_docs: bool = True,
     keep_runs: int = 10,
     suites: list[str] | None = None,
+    manifest_path: Path | None = None,
 ) -> QualityReport:
     """Validate the warehouse ``db``; write results into it and build the Data Docs.
 
-    ``suites`` limits the run to the named suites (default: every suite).
+    ``suites`` limits the run to the named suites (default: every suite). Models are found
+    through dbt's manifest (``manifest_path``, default the project's target/manifest.json)
+    or, failing that, by name in the warehouse.
     """
     if not Path(db).is_file():
         raise QualityGateError(f"warehouse {db} does not exist; build it first (make run)")
+    selected = [s for s in all_suites() if suites is None or s.name in suites]
+    unknown = set(suites or ()) - {s.name for s in selected}
+    if unknown:
+        raise QualityGateError(f"unknown suite(s): {', '.join(sorted(unknown))}")
     timings: dict[str, float] = {}
     started = time.perf_counter()
     import great_expectations as gx
@@ -451,44 +403,39 @@ def run_quality(
     timings["import_gx"] = time.perf_counter() - started
 
     step = time.perf_counter()
-    gx_dir, report_stale = prepare_workdir(Path(workdir))
+    gx_dir, report_stale = prepare_workdir(Path(workdir or default_workdir()))
     context = gx.get_context(mode="file", project_root_dir=str(gx_dir.parent))
     timings["load_project"] = time.perf_counter() - step
 
     run_started_at = shop_now()
-    reference_time = reference_time or var_reference_time() or run_started_at
     run_time = dt.datetime.now(dt.UTC)
     run_id = run_time.strftime("%Y%m%dT%H%M%S%fZ")
     report = QualityReport(run_id=run_id, timings=timings, stale_project_files=report_stale)
 
     step = time.perf_counter()
+    manifest = manifest_relations(manifest_path)
     with connect(db) as con:
-        parameters = _parameters(con, reference_time)
         read_seconds = 0.0
-        checks = [c for c in all_checks() if suites is None or c.name in suites]
-        unknown = set(suites or ()) - {c.name for c in checks}
-        if unknown:
-            raise QualityGateError(f"unknown suite(s): {', '.join(sorted(unknown))}")
-        for check in checks:
+        for suite in selected:
             read_started = time.perf_counter()
             try:
-                frame = con.sql(check_query(check, SHOP_TIMEZONE)).df()
-            except duckdb.Error as error:
-                report.outcomes.append(_missing_table_outcome(check, error))
+                relation = model_relation(con, suite.model, manifest)
+                frame = con.sql(suite.query(relation)).df()
+            except (ModelNotFound, duckdb.Error) as error:
+                report.outcomes.append(_unreadable_outcome(suite, error))
                 continue
             read_seconds += time.perf_counter() - read_started
-            checkpoint = context.checkpoints.get(check.name)
+            checkpoint = context.checkpoints.get(suite.name)
             result = checkpoint.run(
                 batch_parameters={"dataframe": frame},
-                expectation_parameters=parameters,
                 run_id=RunIdentifier(run_name=RUN_NAME, run_time=run_time),
             )
-            report.outcomes.extend(_outcomes(check, result))
+            report.outcomes.extend(_outcomes(suite, result))
         timings["read_dataframes"] = read_seconds
         timings["validate"] = time.perf_counter() - step - read_seconds
 
         step = time.perf_counter()
-        write_results(con, report.outcomes, run_id, run_started_at, reference_time, gx.__version__)
+        write_results(con, report.outcomes, run_id, run_started_at, gx.__version__)
         timings["write_results"] = time.perf_counter() - step
 
     prune_validations(gx_dir, keep_runs)

@@ -1,0 +1,66 @@
+"""The vocabulary of the gate's suites: an expectation, its severity, and a suite.
+
+A suite is one GX expectation suite over one dataframe, read from one dbt model of the
+warehouse. Suites name the model, never a schema: the runner asks
+``shopkpi.quality.relations`` where dbt built it.
+
+Severity: ``critical`` is an error (the gate fails), ``warning`` is reported but does not
+fail the gate (see DECISIONLOG.md "Data-quality gate").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ERROR = "critical"
+WARNING = "warning"
+
+# Where the suite's SQL names the model's relation (schema and name, as dbt built it).
+RELATION = "{relation}"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One expectation: its GX type, arguments, severity and the staging rule it reports."""
+
+    type: str
+    kwargs: dict
+    severity: str = ERROR
+    dq_rule: str | None = None
+    notes: str | None = None
+
+
+def expect(
+    expectation_type: str,
+    /,
+    *,
+    severity: str = ERROR,
+    rule: str | None = None,
+    notes: str | None = None,
+    **kwargs,
+) -> Expect:
+    return Expect(expectation_type, kwargs, severity, rule, notes)
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One suite as the runner and the GX project see it.
+
+    ``table`` is what a reader is told was checked (``raw.orders`` for the rows a shop
+    delivered, the model's name otherwise); ``model`` is the dbt model the dataframe is read
+    from, by ``sql`` with ``{relation}`` standing for that model's relation; ``index`` names
+    the columns that identify a failing row in samples.
+    """
+
+    name: str
+    kind: str
+    table: str
+    model: str
+    sql: str
+    index: tuple[str, ...]
+    expectations: tuple[Expect, ...]
+    description: str = ""
+
+    def query(self, relation: str) -> str:
+        """The suite's SQL reading ``relation`` (the model's schema-qualified name)."""
+        return self.sql.replace(RELATION, relation)

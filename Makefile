@@ -34,8 +34,8 @@ INSTALL_STAMP := $(VENV)/.installed
 GX_ASSETS := gx/docs_assets
 GX_ASSETS_STAMP := $(GX_ASSETS)/node_modules/.installed
 
-.PHONY: help install run load-raw generate-demo contract test test-python test-dbt lint format \
-        docs bench clean quality
+.PHONY: help install run load-raw generate-demo contract contract-check test test-python \
+        test-dbt lint format docs bench clean quality compare-marts
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,9 +64,28 @@ load-raw: $(INSTALL_STAMP) ## Only load RAW_DATA_DIR (or the demo) into schema r
 generate-demo: $(INSTALL_STAMP) ## Regenerate the embedded demo data under src/shopkpi/demo
 	$(BIN)/shopkpi generate --scale demo --seed 42 --format csv --out src/shopkpi/demo
 
-contract: $(INSTALL_STAMP) ## Rewrite the dbt source definition of the raw layer from src/shopkpi/contract.py
-	$(BIN)/python -c "from shopkpi.contract import dbt_sources_yaml as y; \
-	open('models/staging/shop/_shop__sources.yml', 'w', encoding='utf-8').write(y())"
+contract: $(INSTALL_STAMP) ## Rewrite the dbt files written from src/shopkpi/contract.py (sources, macros, dq_rules seed)
+	SHOPKPI_PROJECT_DIR=$(CURDIR) $(BIN)/shopkpi contract
+
+contract-check: $(INSTALL_STAMP) ## Fail, naming it, when a file written from src/shopkpi/contract.py differs
+	SHOPKPI_PROJECT_DIR=$(CURDIR) $(BIN)/shopkpi contract --check
+
+# A refactoring guard: the demo built from BASE (any git ref) and from the working tree,
+# every mart compared row for row (models renamed since are followed through RENAMES).
+BASE ?= HEAD
+RENAMES ?= docs/model-renames.csv
+COMPARE_DIR := build/compare
+compare-marts: $(INSTALL_STAMP) ## Build the demo at BASE=<git ref> and here; compare every mart row for row
+	rm -rf $(COMPARE_DIR) && mkdir -p $(COMPARE_DIR)
+	git worktree remove --force $(COMPARE_DIR)/base-src 2>/dev/null || true
+	git worktree add --detach $(COMPARE_DIR)/base-src $(BASE)
+	cd $(COMPARE_DIR)/base-src && PYTHONPATH=$$PWD/src SHOPKPI_PROJECT_DIR=$$PWD \
+		DBT_PROFILES_DIR=$$PWD SHOPKPI_DB=$(CURDIR)/$(COMPARE_DIR)/base.duckdb \
+		$(CURDIR)/$(BIN)/python -m shopkpi.cli build --demo --no-gate
+	SHOPKPI_DB=$(COMPARE_DIR)/new.duckdb $(BIN)/shopkpi build --demo --no-gate
+	git worktree remove --force $(COMPARE_DIR)/base-src
+	$(BIN)/shopkpi compare-marts $(COMPARE_DIR)/base.duckdb $(COMPARE_DIR)/new.duckdb \
+		$(if $(wildcard $(RENAMES)),--renames $(RENAMES))
 
 test: $(INSTALL_STAMP) lint test-dbt test-python ## Install and run every check: lint, dbt build + tests, pytest
 

@@ -1,22 +1,7 @@
 {#- Staging's data-quality rules. Each base model lists the checks that apply to its table
     as (rule, condition) pairs; the row is quarantined under the first rule that holds, in
-    the priority order below (the same order as seeds/reference/dq_rules.csv). -#}
-
-{% macro dq_rules_in_priority() -%}
-    {{ return([
-        'missing_key',
-        'duplicate_key',
-        'conflicting_duplicate',
-        'unparseable_timestamp',
-        'future_timestamp',
-        'negative_amount',
-        'implausible_value',
-        'invalid_value',
-        'unknown_channel',
-        'orphan_reference',
-        'parent_quarantined',
-    ]) }}
-{%- endmacro %}
+    the priority order of dq_rules_in_priority() (macros/dq_rules.sql, written from RULES in
+    src/shopkpi/contract.py by `make contract`, like seeds/reference/dq_rules.csv). -#}
 
 {#- CASE expression returning the first broken rule, or null for a clean row. -#}
 {% macro dq_first_broken_rule(checks) -%}

@@ -3,7 +3,7 @@
     so no dbt command can put the demo over a shop's own rows. -#}
 {% macro require_raw_data() -%}
     {%- if execute and flags.WHICH in ('run', 'build', 'test', 'snapshot') -%}
-        {%- set required = ['customers', 'products', 'orders', 'order_items'] -%}
+        {%- set required = shop_required_tables() -%}
         {%- set found = run_query(
             "select table_name from information_schema.tables where table_schema = 'raw'"
         ).columns[0].values() -%}

@@ -1,6 +1,8 @@
 """Command line: ``shopkpi build`` loads, builds, checks and publishes the warehouse in one
 atomic step; ``shopkpi load-raw`` only loads a folder; ``shopkpi quality`` runs the
-data-quality gate; ``shopkpi generate`` writes a simulated shop's files.
+data-quality gate; ``shopkpi generate`` writes a simulated shop's files; ``shopkpi
+contract`` writes the dbt files that repeat the raw contract (`make contract`);
+``shopkpi compare-marts`` checks that a change left every mart's rows as they were.
 
 Every user error is one line on standard error and exit code 2."""
 
@@ -101,10 +103,30 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _compare_marts(args: argparse.Namespace) -> int:
+    from shopkpi.compare import CompareError, compare_marts, read_renames, report
+
+    try:
+        renames = read_renames(Path(args.renames) if args.renames else None)
+        results, added = compare_marts(Path(args.base), Path(args.new), renames)
+    except CompareError as error:
+        print(f"shopkpi compare-marts: {error}", file=sys.stderr)
+        return 2
+    print(report(results, added))
+    return 0 if all(r.identical for r in results) else 1
+
+
 def _quality(args: argparse.Namespace) -> int:
     from shopkpi.quality.cli import run_from_command_line
 
     return run_from_command_line(args)
+
+
+def _contract(args: argparse.Namespace) -> int:
+    from shopkpi.contract_artefacts import run
+    from shopkpi.warehouse import project_dir
+
+    return run(project_dir(), check=args.check)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,6 +164,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(load)
     load.set_defaults(func=_load_raw)
 
+    compare = sub.add_parser(
+        "compare-marts",
+        help="check that every mart of one warehouse file is in another, row for row",
+    )
+    compare.add_argument("base", help="warehouse file built before the change")
+    compare.add_argument("new", help="warehouse file built after it")
+    compare.add_argument(
+        "--renames", default=None, help="CSV 'old,new' of models renamed in between"
+    )
+    compare.set_defaults(func=_compare_marts)
+
     quality = sub.add_parser(
         "quality",
         help="run the GX suites on raw tables and marts, store the results, build Data Docs",
@@ -168,6 +201,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="only rewrite the GX project in gx/ from src/shopkpi/quality/checks.py",
     )
     quality.set_defaults(func=_quality)
+
+    contract = sub.add_parser(
+        "contract",
+        help="write the dbt files that repeat the raw contract (sources, table and rule "
+        "lists, dq_rules seed) from src/shopkpi/contract.py",
+    )
+    contract.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming each file that differs from what the contract writes",
+    )
+    contract.set_defaults(func=_contract)
     return parser
 
 

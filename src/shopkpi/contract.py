@@ -1,8 +1,9 @@
 """The raw data contract: every table a shop delivers, its columns, types and keys.
 
-This module is the single Python definition of the contract. The generator writes these
-columns in this order, the raw loader types files with them, and a test checks that the
-dbt seed ``column_types`` and source definitions agree with it.
+This module is the single definition of the contract. The generator writes these columns in
+this order, the raw loader types files with them, and ``shopkpi.contract_artefacts`` writes
+the dbt files that repeat its facts (`make contract`: the raw sources, the table list and
+rule list macros, the dq_rules seed); a test keeps the committed files equal to that output.
 
 Types are DuckDB logical types as the raw layer stores them. Timestamps and dates are
 stored as text in the raw layer on purpose: a value that cannot be parsed must reach the
@@ -43,6 +44,11 @@ class Table:
     required: bool = True
     description: str = ""
     extra_checks: tuple[str, ...] = field(default_factory=tuple)
+    # Tables this one references: a row whose parent is missing is orphan_reference, one
+    # whose parent was quarantined is parent_quarantined (staging checks them against the
+    # parent's base model). Soft references that quarantine nothing (orders.session_id) are
+    # not parents.
+    parents: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -144,6 +150,7 @@ TABLES: dict[str, Table] = {
                 _c("shipped_at", TEXT, "Shipping time (nullable).", optional=True),
                 _c("delivered_at", TEXT, "Delivery time (nullable).", optional=True),
             ),
+            parents=("customers",),
         ),
         Table(
             "order_items",
@@ -157,6 +164,7 @@ TABLES: dict[str, Table] = {
                 _c("unit_price", MONEY, "Price per unit before discounts, CNY."),
                 _c("discount_amount", MONEY, "Line-level discount, CNY.", optional=True),
             ),
+            parents=("orders", "products"),
         ),
         Table(
             "refunds",
@@ -171,6 +179,7 @@ TABLES: dict[str, Table] = {
                 _c("reason", TEXT, "Refund reason code.", optional=True),
             ),
             required=False,
+            parents=("orders", "products"),
         ),
         Table(
             "sessions",
@@ -191,6 +200,7 @@ TABLES: dict[str, Table] = {
                 _c("is_bot", BOOL, "Anti-fraud flag from the tracker (nullable).", optional=True),
             ),
             required=False,
+            parents=("customers", "campaigns"),
         ),
         Table(
             "events",
@@ -211,6 +221,7 @@ TABLES: dict[str, Table] = {
                 _c("dwell_ms", INT, "Time spent on the page, ms (nullable).", optional=True),
             ),
             required=False,
+            parents=("sessions", "products"),
         ),
         Table(
             "campaigns",
@@ -247,6 +258,7 @@ TABLES: dict[str, Table] = {
                 _c("spend", MONEY, "Spend, CNY."),
             ),
             required=False,
+            parents=("campaigns",),
         ),
         Table(
             "marketing_budgets",
@@ -277,6 +289,7 @@ TABLES: dict[str, Table] = {
                 _c("reviewed_at", TEXT, "Review time."),
             ),
             required=False,
+            parents=("orders", "products"),
         ),
         Table(
             "inventory_snapshots",
@@ -289,12 +302,37 @@ TABLES: dict[str, Table] = {
                 _c("safety_stock_qty", INT, "Safety stock level.", optional=True),
             ),
             required=False,
+            parents=("products",),
         ),
     )
 }
 
-# Data-quality rules applied in staging, in priority order: a row that breaks several
-# rules is quarantined under the first one, so per-rule counts add up to the rows removed.
+
+def tables_parents_first() -> list[str]:
+    """The contract's table names with every table after its parents, otherwise in contract
+    order (dbt macro ``shop_tables()``)."""
+    order: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            raise ValueError(f"contract tables reference each other in a cycle: {path}")
+        if name in order:
+            return
+        for parent in TABLES[name].parents:
+            if parent not in TABLES:
+                raise ValueError(f"{name}: parent {parent!r} is not a contract table")
+            visit(parent, (*path, name))
+        order.append(name)
+
+    for name in TABLES:
+        visit(name, ())
+    return order
+
+
+# Data-quality rules applied in staging, in priority order (priority 1 first): a row that
+# breaks several rules is quarantined under the first one, so per-rule counts add up to the
+# rows removed. `make contract` writes the seed dq_rules (code, priority, description) and
+# the dbt macro dq_rules_in_priority() from this; add, reorder or reword a rule only here.
 RULES: dict[str, str] = {
     "missing_key": "A primary-key or required reference column is empty.",
     "duplicate_key": "An exact copy of an earlier row (same key, same values): the first in "
@@ -330,60 +368,3 @@ PLAUSIBILITY_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 
 SHOP_TIMEZONE = "Asia/Shanghai"
 SHOP_UTC_OFFSET = "+08:00"
-
-
-def _yaml_text(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def dbt_sources_yaml() -> str:
-    """The dbt source definition of the raw layer (models/staging/shop/_shop__sources.yml),
-    written from the contract: `make contract` rewrites the file and a test keeps it equal."""
-    lines = [
-        "# Written from src/shopkpi/contract.py by `make contract`; do not edit by hand.",
-        "version: 2",
-        "",
-        "sources:",
-        "  - name: shop",
-        "    description: >",
-        '      The shop\'s raw data contract (see README "The raw data contract"), as',
-        "      `shopkpi load-raw` / `shopkpi build` store it in schema raw: typed as in",
-        "      src/shopkpi/contract.py, personal data masked with a salted hash beside it, and",
-        "      each row's file and line.",
-        "    schema: raw",
-        "    tables:",
-    ]
-    for table in TABLES.values():
-        required = "Required" if table.required else "Optional"
-        grain = f"{table.grain} {required}. Key: {', '.join(table.key)}."
-        lines += [
-            f"      - name: {table.name}",
-            f"        description: {_yaml_text(grain)}",
-            "        columns:",
-        ]
-        for column in table.columns:
-            text = column.description
-            if column.pii:
-                text += f" Masked at load; {column.name}_hash holds its salted SHA-256."
-            lines += [
-                f"          - name: {column.name}",
-                f"            description: {_yaml_text(text)}",
-            ]
-        for column in table.columns:
-            if column.pii:
-                lines += [
-                    f"          - name: {column.name}_hash",
-                    "            description: "
-                    + _yaml_text(f"Salted SHA-256 of the delivered {column.name} (null if empty)."),
-                ]
-        lines += [
-            f"          - name: {SOURCE_FILE}",
-            "            description: "
-            + _yaml_text("File the row was loaded from, relative to the loaded folder."),
-            f"          - name: {SOURCE_LINE}",
-            "            description: "
-            + _yaml_text(
-                "Line of the row in its file (CSV: the header is line 1; parquet: row number)."
-            ),
-        ]
-    return "\n".join(lines) + "\n"

@@ -21,9 +21,7 @@ DORMANT_AFTER_DAYS = 90
 MONETISATION_MIN_ORDERS = 3
 MONETISATION_MIN_M_SCORE = 4
 CHURN_CYCLE_MULTIPLE = 2
-MY_MODELS = (
-    "+snap_customer_lifecycle +agg_reactivation_months +agg_rfm_segment_moves"
-)
+MY_MODELS = "+snap_customer_lifecycle +agg_reactivation_months +agg_rfm_segment_moves"
 
 
 def _quintile_scores(values: dict[str, object], higher_is_better: bool) -> dict[str, int]:

@@ -17,7 +17,7 @@ ad_spend as (
 ),
 
 sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select * from {{ ref('int_human_sessions') }}
 ),
 
 attribution as (
@@ -66,7 +66,6 @@ phase_sessions as (
             phases.channel = sessions.channel
             and phases.starts_at <= sessions.started_at
             and phases.ends_at > sessions.started_at
-    where not sessions.is_bot
     group by phases.campaign_id, phases.phase
 ),
 

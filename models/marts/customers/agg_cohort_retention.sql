@@ -15,27 +15,15 @@ orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
-as_of as (
-    select * from {{ ref('int_customer_value_as_of') }}
-),
-
-bounds as (
-    select
-        min(customer_ltv.first_paid_date) as first_date,
-        max(customer_ltv.as_of_date) as last_date
-    from customer_ltv
-),
-
-spine as (
-    {{ date_spine(
-        "(select bounds.first_date from bounds)",
-        "(select bounds.last_date from bounds)"
-    ) }}
+value_months as (
+    select * from {{ ref('int_customer_value_months') }}
 ),
 
 months as (
-    select distinct cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as activity_month
-    from spine
+    select
+        value_months.month_start_date as activity_month,
+        value_months.is_complete_month
+    from value_months
 ),
 
 cohorts as (
@@ -88,6 +76,7 @@ grid as (
         cohorts.is_gen_z,
         cohorts.cohort_customers,
         months.activity_month,
+        months.is_complete_month,
         {{ dbt.datediff('cohorts.cohort_month', 'months.activity_month', 'month') }}
             as months_since_first_order
     from cohorts
@@ -109,12 +98,8 @@ final as (
         coalesce(active.active_customers, 0) as active_customers,
         {{ safe_divide('coalesce(active.active_customers, 0)', 'grid.cohort_customers') }}
             as retention_rate,
-        {%- set month_end = dbt.dateadd(
-            'day', -1, dbt.dateadd('month', 1, 'grid.activity_month')
-        ) %}
-        cast({{ month_end }} as date) <= as_of.as_of_date as is_complete_month
+        grid.is_complete_month
     from grid
-    cross join as_of
     left join active
         on
             grid.cohort_month = active.cohort_month

@@ -5,7 +5,7 @@
 with
 
 sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select * from {{ ref('int_human_sessions') }}
 ),
 
 orders as (
@@ -17,9 +17,7 @@ final as (
         sessions.customer_id,
         sessions.session_date as activity_date
     from sessions
-    where
-        sessions.customer_id is not null
-        and not sessions.is_bot
+    where sessions.customer_id is not null
     union
     select
         orders.customer_id,

@@ -11,23 +11,21 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
-orders as (
-    select * from {{ ref('fct_orders') }}
+customer_months as (
+    select * from {{ ref('int_customer_months') }}
+),
+
+value_months as (
+    select * from {{ ref('int_customer_value_months') }}
 ),
 
 repurchase_periods as (
     select * from {{ ref('agg_repurchase_periods') }}
 ),
 
-as_of as (
-    select * from {{ ref('int_customer_value_as_of') }}
-),
-
 customer_groups as (
     select
         customers.customer_id,
-        customers.registered_date,
-        customers.first_paid_date,
         case when customers.is_gen_z then 'gen_z' else 'other' end as customer_group
     from customers
 ),
@@ -38,138 +36,53 @@ groups as (
     select 'other' as customer_group
 ),
 
-paid_orders as (
+group_months as (
     select
-        orders.customer_id,
-        orders.paid_date,
-        orders.gmv_cny,
-        orders.net_revenue_cny
-    from orders
-    cross join as_of
-    where
-        orders.is_paid
-        and orders.paid_date <= as_of.as_of_date
-),
-
-bounds as (
-    select
-        min(paid_orders.paid_date) as first_date,
-        max(as_of.as_of_date) as last_date
-    from paid_orders
-    cross join as_of
-),
-
-spine as (
-    {{ date_spine(
-        "(select bounds.first_date from bounds)",
-        "(select bounds.last_date from bounds)"
-    ) }}
-),
-
-months as (
-    select distinct
-        cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date
-    from spine
-),
-
-group_sales as (
-    select
-        cast({{ dbt.date_trunc('month', 'paid_orders.paid_date') }} as date) as month_start_date,
+        customer_months.month_start_date,
         customer_groups.customer_group,
-        count(distinct paid_orders.customer_id) as buying_customers,
-        count(*) as paid_orders,
-        sum(paid_orders.gmv_cny) as gmv_cny,
-        sum(paid_orders.net_revenue_cny) as net_revenue_cny
-    from paid_orders
+        count(case when customer_months.is_registration_month then 1 end)
+            as new_registrations,
+        count(case when customer_months.is_first_paid_month then 1 end) as new_customers,
+        count(case when customer_months.paid_orders > 0 then 1 end) as buying_customers,
+        cast(sum(customer_months.paid_orders) as bigint) as paid_orders,
+        sum(customer_months.gmv_cny) as gmv_cny,
+        sum(customer_months.net_revenue_cny) as net_revenue_cny
+    from customer_months
     inner join customer_groups
-        on paid_orders.customer_id = customer_groups.customer_id
+        on customer_months.customer_id = customer_groups.customer_id
     group by
-        cast({{ dbt.date_trunc('month', 'paid_orders.paid_date') }} as date),
+        customer_months.month_start_date,
         customer_groups.customer_group
-),
-
-new_customers as (
-    select
-        cast({{ dbt.date_trunc('month', 'customer_groups.first_paid_date') }} as date)
-            as month_start_date,
-        customer_groups.customer_group,
-        count(*) as new_customers
-    from customer_groups
-    cross join as_of
-    where customer_groups.first_paid_date <= as_of.as_of_date
-    group by
-        cast({{ dbt.date_trunc('month', 'customer_groups.first_paid_date') }} as date),
-        customer_groups.customer_group
-),
-
-first_month as (
-    select min(months.month_start_date) as month_start_date
-    from months
-),
-
-registration_months as (
-    -- Customers registered before the first month are counted in the first month.
-    select
-        greatest(
-            cast({{ dbt.date_trunc('month', 'customer_groups.registered_date') }} as date),
-            first_month.month_start_date
-        ) as month_start_date,
-        customer_groups.customer_group
-    from customer_groups
-    cross join as_of
-    cross join first_month
-    where customer_groups.registered_date <= as_of.as_of_date
-),
-
-registrations as (
-    select
-        registration_months.month_start_date,
-        registration_months.customer_group,
-        count(*) as new_registrations
-    from registration_months
-    group by
-        registration_months.month_start_date,
-        registration_months.customer_group
 ),
 
 grid as (
     select
-        months.month_start_date,
+        value_months.month_start_date,
+        value_months.is_complete_month,
         groups.customer_group,
-        cast(sum(coalesce(registrations.new_registrations, 0)) over (
+        cast(sum(coalesce(group_months.new_registrations, 0)) over (
             partition by groups.customer_group
-            order by months.month_start_date
+            order by value_months.month_start_date
             rows between unbounded preceding and current row
         ) as bigint) as registered_customers,
-        coalesce(new_customers.new_customers, 0) as new_customers,
-        coalesce(group_sales.buying_customers, 0) as buying_customers,
-        coalesce(group_sales.paid_orders, 0) as paid_orders,
-        coalesce(group_sales.gmv_cny, 0) as gmv_cny,
-        coalesce(group_sales.net_revenue_cny, 0) as net_revenue_cny
-    from months
+        coalesce(group_months.new_customers, 0) as new_customers,
+        coalesce(group_months.buying_customers, 0) as buying_customers,
+        coalesce(group_months.paid_orders, 0) as paid_orders,
+        coalesce(group_months.gmv_cny, 0) as gmv_cny,
+        coalesce(group_months.net_revenue_cny, 0) as net_revenue_cny
+    from value_months
     cross join groups
-    left join registrations
+    left join group_months
         on
-            months.month_start_date = registrations.month_start_date
-            and groups.customer_group = registrations.customer_group
-    left join new_customers
-        on
-            months.month_start_date = new_customers.month_start_date
-            and groups.customer_group = new_customers.customer_group
-    left join group_sales
-        on
-            months.month_start_date = group_sales.month_start_date
-            and groups.customer_group = group_sales.customer_group
+            value_months.month_start_date = group_months.month_start_date
+            and groups.customer_group = group_months.customer_group
 ),
 
 final as (
     select
         {{ surrogate_key(['grid.month_start_date', 'grid.customer_group']) }} as gen_z_month_id,
         grid.month_start_date,
-        {%- set month_end = dbt.dateadd(
-            'day', -1, dbt.dateadd('month', 1, 'grid.month_start_date')
-        ) %}
-        cast({{ month_end }} as date) <= as_of.as_of_date as is_complete_month,
+        grid.is_complete_month,
         grid.customer_group,
         grid.registered_customers,
         grid.new_customers,
@@ -196,7 +109,6 @@ final as (
         repurchase_periods.repurchase_within_window_rate,
         repurchase_periods.median_repurchase_cycle_days
     from grid
-    cross join as_of
     left join repurchase_periods
         on
             grid.month_start_date = repurchase_periods.period_start_date

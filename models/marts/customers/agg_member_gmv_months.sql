@@ -16,12 +16,12 @@ member_tiers as (
     select * from {{ ref('member_tiers') }}
 ),
 
-orders as (
-    select * from {{ ref('fct_orders') }}
+customer_months as (
+    select * from {{ ref('int_customer_months') }}
 ),
 
-as_of as (
-    select * from {{ ref('int_customer_value_as_of') }}
+value_months as (
+    select * from {{ ref('int_customer_value_months') }}
 ),
 
 tiers as (
@@ -44,154 +44,56 @@ tiers as (
     where customers.member_tier not in (select member_tiers.member_tier from member_tiers)
 ),
 
-bounds as (
+-- Active customers count once they are registered (registered by the month's end).
+tier_months as (
     select
-        min(orders.paid_date) as first_date,
-        max(as_of.as_of_date) as last_date
-    from orders
-    cross join as_of
-    where
-        orders.is_paid
-        and orders.paid_date <= as_of.as_of_date
-),
-
-spine as (
-    {{ date_spine(
-        "(select bounds.first_date from bounds)",
-        "(select bounds.last_date from bounds)"
-    ) }}
-),
-
-month_starts as (
-    select distinct
-        cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date
-    from spine
-),
-
-months as (
-    {%- set month_end = dbt.dateadd(
-        'day', -1, dbt.dateadd('month', 1, 'month_starts.month_start_date')
-    ) %}
-    select
-        month_starts.month_start_date,
-        least(cast({{ month_end }} as date), as_of.as_of_date) as observed_until_date,
-        cast({{ month_end }} as date) <= as_of.as_of_date as is_complete_month
-    from month_starts
-    cross join as_of
-),
-
-tier_gmv as (
-    select
-        cast({{ dbt.date_trunc('month', 'orders.paid_date') }} as date) as month_start_date,
+        customer_months.month_start_date,
         customers.member_tier,
-        count(*) as paid_orders,
-        count(distinct orders.customer_id) as buying_customers,
-        sum(orders.gmv_cny) as gmv_cny
-    from orders
+        cast(sum(customer_months.paid_orders) as bigint) as paid_orders,
+        count(case when customer_months.paid_orders > 0 then 1 end) as buying_customers,
+        sum(customer_months.gmv_cny) as gmv_cny,
+        count(case when customer_months.is_registration_month then 1 end)
+            as new_registrations,
+        count(
+            case
+                when
+                    customer_months.is_active
+                    and customer_months.registration_month <= customer_months.month_start_date
+                    then 1
+            end
+        ) as active_customers
+    from customer_months
     inner join customers
-        on orders.customer_id = customers.customer_id
-    cross join as_of
-    where
-        orders.is_paid
-        and orders.paid_date <= as_of.as_of_date
+        on customer_months.customer_id = customers.customer_id
     group by
-        cast({{ dbt.date_trunc('month', 'orders.paid_date') }} as date),
-        customers.member_tier
-),
-
-activity_days as (
-    select * from {{ ref('agg_customer_activity_days') }}
-),
-
-first_month as (
-    select min(months.month_start_date) as month_start_date
-    from months
-),
-
-registration_months as (
-    -- Customers registered before the first month are counted in the first month.
-    select
-        greatest(
-            cast({{ dbt.date_trunc('month', 'customers.registered_date') }} as date),
-            first_month.month_start_date
-        ) as month_start_date,
-        customers.member_tier
-    from customers
-    cross join as_of
-    cross join first_month
-    where customers.registered_date <= as_of.as_of_date
-),
-
-registrations as (
-    select
-        registration_months.month_start_date,
-        registration_months.member_tier,
-        count(*) as new_registrations
-    from registration_months
-    group by
-        registration_months.month_start_date,
-        registration_months.member_tier
-),
-
-active_customer_months as (
-    select distinct
-        activity_days.customer_id,
-        cast({{ dbt.date_trunc('month', 'activity_days.activity_date') }} as date)
-            as month_start_date
-    from activity_days
-    cross join as_of
-    where activity_days.activity_date <= as_of.as_of_date
-),
-
-tier_activity as (
-    select
-        active_customer_months.month_start_date,
-        customers.member_tier,
-        count(*) as active_customers
-    from active_customer_months
-    inner join months
-        on active_customer_months.month_start_date = months.month_start_date
-    inner join customers
-        on
-            active_customer_months.customer_id = customers.customer_id
-            and months.observed_until_date >= customers.registered_date
-    group by
-        active_customer_months.month_start_date,
+        customer_months.month_start_date,
         customers.member_tier
 ),
 
 grid as (
     select
-        months.month_start_date,
-        months.is_complete_month,
+        value_months.month_start_date,
+        value_months.is_complete_month,
         tiers.member_tier,
         tiers.member_tier_name_en,
         tiers.member_tier_name_zh,
         tiers.is_member,
         tiers.tier_rank,
-        coalesce(tier_gmv.paid_orders, 0) as paid_orders,
-        coalesce(tier_gmv.buying_customers, 0) as buying_customers,
-        coalesce(tier_gmv.gmv_cny, 0) as gmv_cny,
-        cast(sum(coalesce(registrations.new_registrations, 0)) over (
+        coalesce(tier_months.paid_orders, 0) as paid_orders,
+        coalesce(tier_months.buying_customers, 0) as buying_customers,
+        coalesce(tier_months.gmv_cny, 0) as gmv_cny,
+        cast(sum(coalesce(tier_months.new_registrations, 0)) over (
             partition by tiers.member_tier
-            order by months.month_start_date
+            order by value_months.month_start_date
             rows between unbounded preceding and current row
         ) as bigint) as registered_customers,
-        coalesce(tier_activity.active_customers, 0) as active_customers
-    from months
+        coalesce(tier_months.active_customers, 0) as active_customers
+    from value_months
     cross join tiers
-    left join tier_gmv
+    left join tier_months
         on
-            months.month_start_date = tier_gmv.month_start_date
-            and tiers.member_tier = tier_gmv.member_tier
-    left join registrations
-        on
-            months.month_start_date = registrations.month_start_date
-            and tiers.member_tier = registrations.member_tier
-    left join tier_activity
-        on
-            months.month_start_date = tier_activity.month_start_date
-            and tiers.member_tier = tier_activity.member_tier
+            value_months.month_start_date = tier_months.month_start_date
+            and tiers.member_tier = tier_months.member_tier
 ),
 
 final as (

@@ -13,7 +13,7 @@ with_previous as (
     select
         rfm_months.customer_id,
         rfm_months.month_start_date,
-        rfm_months.is_partial_month,
+        rfm_months.is_complete_month,
         rfm_months.paid_orders_in_month,
         rfm_months.net_revenue_in_month_cny,
         lag(rfm_months.recency_days) over (
@@ -38,7 +38,7 @@ flagged as (
 counted as (
     select
         flagged.month_start_date,
-        max(case when flagged.is_partial_month then 1 else 0 end) = 1 as is_partial_month,
+        min(case when flagged.is_complete_month then 1 else 0 end) = 1 as is_complete_month,
         cast(sum(case when flagged.is_buyer_at_start then 1 else 0 end) as bigint)
             as buyers_at_start,
         cast(sum(case when flagged.is_dormant_at_start then 1 else 0 end) as bigint)
@@ -62,7 +62,7 @@ counted as (
 final as (
     select
         counted.month_start_date,
-        counted.is_partial_month,
+        counted.is_complete_month,
         counted.buyers_at_start,
         counted.dormant_customers_at_start,
         counted.reactivated_customers,

@@ -5,59 +5,35 @@
 
 with
 
-orders as (
-    select * from {{ ref('fct_orders') }}
+customer_months as (
+    select * from {{ ref('int_customer_months') }}
 ),
 
-as_of as (
-    select * from {{ ref('int_customer_value_as_of') }}
+value_months as (
+    select * from {{ ref('int_customer_value_months') }}
 ),
 
 score_segments as (
     select * from {{ ref('int_rfm_score_segments') }}
 ),
 
-paid_orders as (
-    select
-        orders.customer_id,
-        orders.paid_date,
-        cast({{ dbt.date_trunc('month', 'orders.paid_date') }} as date) as month_start_date,
-        orders.net_revenue_cny
-    from orders
-    cross join as_of
-    where
-        orders.is_paid
-        and orders.paid_date <= as_of.as_of_date
-),
-
-days as (
-    {{ date_spine(
-        "(select min(paid_orders.month_start_date) from paid_orders)",
-        "(select as_of.as_of_date from as_of)"
-    ) }}
-),
-
 months as (
     select
-        days.date_day as month_start_date,
-        least({{ dbt.last_day('days.date_day', 'month') }}, as_of.as_of_date) as snapshot_date,
-        {{ dbt.last_day('days.date_day', 'month') }} > as_of.as_of_date as is_partial_month
-    from days
-    cross join as_of
-    where days.date_day = cast({{ dbt.date_trunc('month', 'days.date_day') }} as date)
+        value_months.month_start_date,
+        value_months.observed_until_date as snapshot_date,
+        value_months.is_complete_month
+    from value_months
 ),
 
 customer_months_paid as (
     select
-        paid_orders.customer_id,
-        paid_orders.month_start_date,
-        count(*) as paid_orders_in_month,
-        sum(paid_orders.net_revenue_cny) as net_revenue_in_month_cny,
-        max(paid_orders.paid_date) as last_paid_date_in_month
-    from paid_orders
-    group by
-        paid_orders.customer_id,
-        paid_orders.month_start_date
+        customer_months.customer_id,
+        customer_months.month_start_date,
+        customer_months.paid_orders as paid_orders_in_month,
+        customer_months.net_revenue_cny as net_revenue_in_month_cny,
+        customer_months.last_paid_date as last_paid_date_in_month
+    from customer_months
+    where customer_months.paid_orders > 0
 ),
 
 first_months as (
@@ -74,7 +50,7 @@ customer_month_grid as (
         first_months.first_paid_month,
         months.month_start_date,
         months.snapshot_date,
-        months.is_partial_month,
+        months.is_complete_month,
         coalesce(customer_months_paid.paid_orders_in_month, 0) as paid_orders_in_month,
         coalesce(customer_months_paid.net_revenue_in_month_cny, 0) as net_revenue_in_month_cny,
         customer_months_paid.last_paid_date_in_month
@@ -113,7 +89,7 @@ measured as (
         cumulative.customer_id,
         cumulative.month_start_date,
         cumulative.snapshot_date,
-        cumulative.is_partial_month,
+        cumulative.is_complete_month,
         cumulative.first_paid_month,
         cumulative.last_paid_date,
         {{ dbt.datediff('cumulative.last_paid_date', 'cumulative.snapshot_date', 'day') }}
@@ -160,7 +136,7 @@ final as (
         segmented.customer_id,
         segmented.month_start_date,
         segmented.snapshot_date,
-        segmented.is_partial_month,
+        segmented.is_complete_month,
         segmented.month_start_date = segmented.first_paid_month as is_first_paid_month,
         segmented.last_paid_date,
         segmented.recency_days,

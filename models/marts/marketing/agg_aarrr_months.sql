@@ -11,7 +11,7 @@ dates as (
 ),
 
 sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select * from {{ ref('int_human_sessions') }}
 ),
 
 visitors as (
@@ -42,7 +42,6 @@ human_sessions as (
     from sessions
     left join channels
         on sessions.channel = channels.channel
-    where not sessions.is_bot
 ),
 
 acquisition as (

@@ -17,13 +17,13 @@ ad_spend as (
     select * from {{ ref('fct_ad_spend') }}
 ),
 
-attribution as (
-    select * from {{ ref('fct_order_attribution') }}
+credits as (
+    select * from {{ ref('int_attribution_credits_by_day') }}
 ),
 
 models as (
-    select distinct attribution.attribution_model
-    from attribution
+    select distinct credits.attribution_model
+    from credits
 ),
 
 spend_daily as (
@@ -40,17 +40,16 @@ spend_daily as (
 
 attributed_daily as (
     select
-        attribution.campaign_id,
-        attribution.paid_date as date_day,
-        attribution.attribution_model,
-        sum(attribution.weight) as attributed_orders,
-        sum(case when attribution.is_first_paid_order then attribution.weight else 0 end)
-            as attributed_new_customers,
-        sum(attribution.attributed_net_revenue_cny) as attributed_net_revenue_cny,
-        sum(attribution.attributed_gross_margin_cny) as attributed_gross_margin_cny
-    from attribution
-    where attribution.campaign_id is not null
-    group by attribution.campaign_id, attribution.paid_date, attribution.attribution_model
+        credits.campaign_id,
+        credits.date_day,
+        credits.attribution_model,
+        sum(credits.attributed_orders) as attributed_orders,
+        sum(credits.attributed_new_customers) as attributed_new_customers,
+        sum(credits.attributed_net_revenue_cny) as attributed_net_revenue_cny,
+        sum(credits.attributed_gross_margin_cny) as attributed_gross_margin_cny
+    from credits
+    where credits.campaign_id is not null
+    group by credits.campaign_id, credits.date_day, credits.attribution_model
 ),
 
 campaign_dates as (
@@ -122,10 +121,7 @@ final as (
         joined.*,
         joined.attribution_model = '{{ var("default_attribution_model") }}'
             as is_default_attribution_model,
-        {{ safe_divide('joined.clicks', 'joined.impressions') }} as click_through_rate,
-        {{ safe_divide('joined.spend_cny', 'joined.clicks') }} as cost_per_click_cny,
-        {{ safe_divide('joined.attributed_net_revenue_cny', 'joined.spend_cny') }} as roi,
-        {{ safe_divide('joined.attributed_gross_margin_cny', 'joined.spend_cny') }} as margin_roi
+        {{ ad_ratios('joined') }}
     from joined
 )
 

@@ -11,7 +11,7 @@ campaigns as (
 ),
 
 sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select * from {{ ref('int_human_sessions') }}
 ),
 
 attribution as (
@@ -34,7 +34,6 @@ campaign_sessions as (
             campaigns.campaign_id = sessions.campaign_id
             and campaigns.warmup_starts_at <= sessions.started_at
             and campaigns.ends_at > sessions.started_at
-    where not sessions.is_bot
     group by campaigns.campaign_id
 ),
 

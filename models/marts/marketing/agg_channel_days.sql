@@ -20,13 +20,13 @@ funnel as (
     select * from {{ ref('agg_funnel_days') }}
 ),
 
-attribution as (
-    select * from {{ ref('fct_order_attribution') }}
+credits as (
+    select * from {{ ref('int_attribution_credits_by_day') }}
 ),
 
 models as (
-    select distinct attribution.attribution_model
-    from attribution
+    select distinct credits.attribution_model
+    from credits
 ),
 
 spend_daily as (
@@ -53,17 +53,16 @@ sessions_daily as (
 
 attributed_daily as (
     select
-        attribution.paid_date as date_day,
-        attribution.channel,
-        attribution.attribution_model,
-        sum(attribution.weight) as attributed_orders,
-        sum(case when attribution.is_first_paid_order then attribution.weight else 0 end)
-            as attributed_new_customers,
-        sum(attribution.attributed_gmv_cny) as attributed_gmv_cny,
-        sum(attribution.attributed_net_revenue_cny) as attributed_net_revenue_cny,
-        sum(attribution.attributed_gross_margin_cny) as attributed_gross_margin_cny
-    from attribution
-    group by attribution.paid_date, attribution.channel, attribution.attribution_model
+        credits.date_day,
+        credits.channel,
+        credits.attribution_model,
+        sum(credits.attributed_orders) as attributed_orders,
+        sum(credits.attributed_new_customers) as attributed_new_customers,
+        sum(credits.attributed_gmv_cny) as attributed_gmv_cny,
+        sum(credits.attributed_net_revenue_cny) as attributed_net_revenue_cny,
+        sum(credits.attributed_gross_margin_cny) as attributed_gross_margin_cny
+    from credits
+    group by credits.date_day, credits.channel, credits.attribution_model
 ),
 
 channel_codes as (
@@ -124,14 +123,12 @@ final as (
         joined.*,
         joined.attribution_model = '{{ var("default_attribution_model") }}'
             as is_default_attribution_model,
-        {{ safe_divide('joined.clicks', 'joined.impressions') }} as click_through_rate,
-        {{ safe_divide('joined.spend_cny', 'joined.clicks') }} as cost_per_click_cny,
+        {{ ad_ratios('joined') }},
+        -- ROI's factors: ROI = conversion rate x AOV / cost per visit.
         {{ safe_divide('joined.spend_cny', 'joined.sessions') }} as cost_per_visit_cny,
         {{ safe_divide('joined.attributed_orders', 'joined.sessions') }} as conversion_rate,
         {{ safe_divide('joined.attributed_net_revenue_cny', 'joined.attributed_orders') }}
-            as average_order_value_cny,
-        {{ safe_divide('joined.attributed_net_revenue_cny', 'joined.spend_cny') }} as roi,
-        {{ safe_divide('joined.attributed_gross_margin_cny', 'joined.spend_cny') }} as margin_roi
+            as average_order_value_cny
     from joined
 )
 

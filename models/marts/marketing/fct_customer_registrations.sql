@@ -11,59 +11,25 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
-sessions as (
-    select * from {{ ref('fct_sessions') }}
-),
-
-orders as (
-    select * from {{ ref('fct_orders') }}
-),
-
-human_sessions as (
-    select
-        sessions.session_id,
-        sessions.customer_id,
-        sessions.started_at,
-        sessions.channel,
-        sessions.campaign_id
-    from sessions
-    where not sessions.is_bot
-),
-
-candidate_touches as (
-    select
-        human_sessions.customer_id,
-        human_sessions.session_id
-    from human_sessions
-    where human_sessions.customer_id is not null
-    union
-    select
-        orders.customer_id,
-        orders.session_id
-    from orders
-    where orders.session_id is not null
+customer_sessions as (
+    select * from {{ ref('int_customer_sessions') }}
 ),
 
 touches as (
-    select
+    select distinct
         customers.customer_id,
-        human_sessions.session_id,
-        human_sessions.channel,
-        human_sessions.campaign_id,
-        human_sessions.started_at,
-        human_sessions.started_at <= customers.registered_at as is_before_registration
+        customer_sessions.session_id,
+        customer_sessions.channel,
+        customer_sessions.campaign_id,
+        customer_sessions.started_at,
+        customer_sessions.started_at <= customers.registered_at as is_before_registration
     from customers
-    inner join candidate_touches
-        on customers.customer_id = candidate_touches.customer_id
-    inner join human_sessions
-        on candidate_touches.session_id = human_sessions.session_id
-    where
-        human_sessions.started_at >= {{ dbt.dateadd(
-            'day', -1 * var('attribution_lookback_days'), 'customers.registered_at'
-        ) }}
-        and human_sessions.started_at <= {{ dbt.dateadd(
-            'hour', var('registration_touch_after_hours'), 'customers.registered_at'
-        ) }}
+    inner join customer_sessions
+        on customers.customer_id = customer_sessions.customer_id
+    where {{ is_within_lookback(
+        'customer_sessions.started_at', 'customers.registered_at',
+        after_hours=var('registration_touch_after_hours')
+    ) }}
 ),
 
 -- The last touch before registration wins; otherwise the first one after it.

@@ -12,8 +12,8 @@ orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
-sessions as (
-    select * from {{ ref('fct_sessions') }}
+customer_sessions as (
+    select * from {{ ref('int_customer_sessions') }}
 ),
 
 paid_orders as (
@@ -31,51 +31,24 @@ paid_orders as (
     where orders.is_paid
 ),
 
-human_sessions as (
-    select
-        sessions.session_id,
-        sessions.customer_id,
-        sessions.started_at,
-        sessions.channel,
-        sessions.campaign_id
-    from sessions
-    where not sessions.is_bot
-),
-
--- Sessions of the same customer, and the order's own session (which may not be logged in).
-candidate_touches as (
-    select
-        paid_orders.order_id,
-        human_sessions.session_id
-    from paid_orders
-    inner join human_sessions
-        on paid_orders.customer_id = human_sessions.customer_id
-    union
-    select
-        paid_orders.order_id,
-        human_sessions.session_id
-    from paid_orders
-    inner join human_sessions
-        on paid_orders.session_id = human_sessions.session_id
-),
-
+-- The customer's logged-in sessions and the order's own session (which may not be logged
+-- in), in the lookback window.
 touches as (
-    select
+    select distinct
         paid_orders.order_id,
-        human_sessions.session_id,
-        human_sessions.channel,
-        human_sessions.campaign_id,
-        human_sessions.started_at
-    from candidate_touches
-    inner join paid_orders
-        on candidate_touches.order_id = paid_orders.order_id
-    inner join human_sessions
-        on candidate_touches.session_id = human_sessions.session_id
-    where
-        human_sessions.started_at <= paid_orders.ordered_at
-        and human_sessions.started_at >= {{ dbt.dateadd(
-            'day', -1 * var('attribution_lookback_days'), 'paid_orders.ordered_at'
-        ) }}
+        customer_sessions.session_id,
+        customer_sessions.channel,
+        customer_sessions.campaign_id,
+        customer_sessions.started_at
+    from paid_orders
+    inner join customer_sessions
+        on
+            paid_orders.customer_id = customer_sessions.customer_id
+            and (
+                customer_sessions.order_id is null
+                or paid_orders.order_id = customer_sessions.order_id
+            )
+    where {{ is_within_lookback('customer_sessions.started_at', 'paid_orders.ordered_at') }}
 ),
 
 touches_ranked as (

@@ -17,8 +17,7 @@ visitors as (
 ),
 
 human_sessions as (
-    select sessions.* from sessions
-    where not sessions.is_bot
+    select * from {{ ref('int_human_sessions') }}
 ),
 
 last_day as (

@@ -6,7 +6,7 @@
 with
 
 sessions as (
-    select * from {{ ref('fct_sessions') }}
+    select * from {{ ref('int_human_sessions') }}
 ),
 
 human_sessions as (
@@ -17,7 +17,6 @@ human_sessions as (
         sessions.channel,
         sessions.reached_payment
     from sessions
-    where not sessions.is_bot
 ),
 
 ranked as (

@@ -4,6 +4,10 @@ with
 
 scorecard as (
     select * from {{ ref('dq_scorecard') }}
+),
+
+rule_counts as (
+    select * from {{ ref('dq_rule_counts') }}
 )
 
 select
@@ -11,8 +15,10 @@ select
     scorecard.rows_received,
     scorecard.rows_kept,
     scorecard.table_quality_score,
-    scorecard.dq_rule,
-    scorecard.rows_broken_rule
+    rule_counts.dq_rule,
+    rule_counts.rows_quarantined
 from scorecard
-where scorecard.rows_broken_rule > 0
-order by scorecard.table_quality_score, scorecard.source_table, scorecard.rule_priority
+inner join rule_counts
+    on scorecard.source_table = rule_counts.source_table
+where rule_counts.rows_quarantined > 0
+order by scorecard.table_quality_score, scorecard.source_table, rule_counts.rule_priority

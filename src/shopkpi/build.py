@@ -246,8 +246,8 @@ def publish(new: Path, db: Path) -> None:
 def _quarantine_summary(db: Path) -> list[tuple[str, str, int]]:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute(
-            "select source_table, dq_rule, rows_broken_rule from marts.dq_scorecard "
-            "where rows_broken_rule > 0 order by source_table, rule_priority"
+            "select source_table, dq_rule, rows_quarantined from marts.dq_rule_counts "
+            "where rows_quarantined > 0 order by source_table, rule_priority"
         ).fetchall()
 
 

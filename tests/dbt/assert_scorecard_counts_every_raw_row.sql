@@ -26,10 +26,9 @@ counts as (
 scorecard_totals as (
     select
         scorecard.source_table,
-        max(scorecard.rows_received) as rows_received,
-        max(scorecard.rows_kept) as rows_kept
+        scorecard.rows_received,
+        scorecard.rows_kept
     from scorecard
-    group by scorecard.source_table
 )
 
 select

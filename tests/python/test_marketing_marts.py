@@ -162,3 +162,109 @@ def test_one_days_funnel_conversion_matches_a_query_on_raw_events(clean_warehous
     )[0][0]
     assert actual == pytest.approx(expected, rel=1e-12)
     assert expected > 0
+
+
+def _last_touch_session(order, sessions_by_customer, sessions_by_id):
+    """Last-touch session of a paid order (None when unattributed), as DECISIONLOG.md says."""
+    order_id, customer_id, session_id, ordered_at = order
+    candidates = {}
+    for session in sessions_by_customer.get(customer_id, []):
+        candidates[session[0]] = session
+    if session_id in sessions_by_id:
+        candidates[session_id] = sessions_by_id[session_id]
+    touches = [s for s in candidates.values() if ordered_at - LOOKBACK <= s[2] <= ordered_at]
+    return max(touches, key=lambda s: (s[2], s[0])) if touches else None
+
+
+def test_a_festival_is_its_campaigns_on_every_channel(clean_warehouse):
+    """campaign_event groups the campaigns the demo names after one festival, one per channel."""
+    db = clean_warehouse
+    events = query(
+        db,
+        "select c.campaign_event, r.campaign_name, c.channel, c.campaign_event_date "
+        "from marts.dim_campaigns as c join raw.campaigns as r using (campaign_id) "
+        "order by c.campaign_id",
+    )
+    named = {"618": "618", "double_11": "雙11", "double_12": "雙12"}
+    by_event: dict = {}
+    for event, name, channel, day in events:
+        by_event.setdefault(event, []).append((name, channel, day))
+    assert set(by_event) == {"618", "double_11", "double_12", None}
+    for event, token in named.items():
+        campaigns = by_event[event]
+        assert len(campaigns) == 5
+        assert all(token in name for name, _, _ in campaigns), event
+        assert len({channel for _, channel, _ in campaigns}) == 5, event
+        assert len({day for _, _, day in campaigns}) == 1, event
+    assert not any(token in name for name, _, _ in by_event[None] for token in named.values())
+    phases = query(
+        db,
+        "select campaign_event, count(distinct campaign_id) from marts.agg_campaign_phases "
+        "group by 1 order by 1 nulls last",
+    )
+    assert phases == [("618", 5), ("double_11", 5), ("double_12", 5), (None, 4)]
+
+
+def test_default_attribution_rows_hold_the_spend_and_revenue_once(clean_warehouse):
+    db = clean_warehouse
+    spend = query(db, "select sum(spend) from raw.ad_spend")[0][0]
+    revenue = query(db, "select sum(net_revenue_cny) from marts.fct_orders where is_paid")[0][0]
+    for table in ("agg_channel_days", "agg_channel_months"):
+        default_spend, default_revenue, all_spend, models = query(
+            db,
+            "select sum(spend_cny) filter (where is_default_attribution_model), "
+            "sum(attributed_net_revenue_cny) filter (where is_default_attribution_model), "
+            f"sum(spend_cny), count(distinct attribution_model) from marts.{table}",
+        )[0]
+        assert (default_spend, default_revenue) == (spend, revenue), table
+        assert all_spend == models * spend, table
+    flagged = query(
+        db,
+        "select distinct attribution_model from marts.agg_channel_ltv_cac "
+        "where is_default_attribution_model",
+    )
+    assert flagged == [("last_touch",)]
+
+
+def test_one_campaign_phase_roi_matches_a_hand_written_attribution(clean_warehouse):
+    """Burst ROI of the Double 11 Douyin campaign, from raw spend and last-touch sessions."""
+    db = clean_warehouse
+    campaign_id, burst_from, burst_to = query(
+        db,
+        "select campaign_id, cast(burst_starts_at as date), cast(tail_starts_at as date) "
+        "from marts.dim_campaigns where campaign_event = 'double_11' and channel = 'douyin_ads'",
+    )[0]
+    spend = query(
+        db,
+        f"select sum(spend) from raw.ad_spend where campaign_id = '{campaign_id}' "
+        f"and spend_date::date >= '{burst_from}' and spend_date::date < '{burst_to}'",
+    )[0][0]
+    sessions = query(
+        db,
+        "select session_id, customer_id, started_at, campaign_id from marts.fct_sessions "
+        "where not is_bot",
+    )
+    by_customer: dict[str, list] = {}
+    for session in sessions:
+        if session[1] is not None:
+            by_customer.setdefault(session[1], []).append(session)
+    by_id = {session[0]: session for session in sessions}
+    orders = query(
+        db,
+        "select order_id, customer_id, session_id, ordered_at, net_revenue_cny "
+        f"from marts.fct_orders where is_paid and paid_date >= '{burst_from}' "
+        f"and paid_date < '{burst_to}'",
+    )
+    revenue = Decimal(0)
+    for order in orders:
+        touch = _last_touch_session(order[:4], by_customer, by_id)
+        if touch is not None and touch[3] == campaign_id:
+            revenue += order[4]
+    mart_spend, mart_revenue, mart_roi = query(
+        db,
+        "select spend_cny, campaign_attributed_net_revenue_cny, roi "
+        f"from marts.agg_campaign_phases where campaign_id = '{campaign_id}' and phase = 'burst'",
+    )[0]
+    assert (mart_spend, mart_revenue) == (spend, revenue)
+    assert mart_roi == pytest.approx(float(revenue / spend), rel=1e-12)
+    assert revenue > 0

@@ -398,17 +398,15 @@ def test_dirty_demo_gate_errors_are_the_injected_faults_by_table_and_rule(
     # Each injected row breaks one rule, so it is quarantined (and reported) under that rule;
     # no clean row fails. A row breaking two rules would be reported under its first only.
     assert errors == predicted
-    # The gate reports the staging outcome: its errors are the scorecard's counts.
+    # The gate reports the staging outcome: its errors are the quarantine's rule counts.
     scorecard = query(
         db,
-        "select source_table, dq_rule, rows_broken_rule from marts.dq_scorecard"
-        " where rows_broken_rule > 0",
+        "select source_table, dq_rule, rows_quarantined from marts.dq_rule_counts"
+        " where rows_quarantined > 0",
     )
     assert errors == {(f"raw.{table}", rule): n for table, rule, n in scorecard}
 
-    received = dict(
-        query(db, "select source_table, max(rows_received) from marts.dq_scorecard group by all")
-    )
+    received = dict(query(db, "select source_table, rows_received from marts.dq_scorecard"))
     predicted_warnings = {
         f"raw.{table}"
         for table, rules in manifest["injected"].items()

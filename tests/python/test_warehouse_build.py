@@ -57,8 +57,9 @@ def test_dirty_rows_change_no_mart_figure(dirty_warehouse, clean_warehouse):
 def test_scorecard_counts_received_kept_and_quarantined(dirty_warehouse):
     rows = query(
         dirty_warehouse,
-        "select source_table, max(rows_received), max(rows_kept), sum(rows_broken_rule) "
-        "from marts.dq_scorecard group by source_table",
+        "select s.source_table, s.rows_received, s.rows_kept, sum(r.rows_quarantined) "
+        "from marts.dq_scorecard as s join marts.dq_rule_counts as r using (source_table) "
+        "group by all",
     )
     raw = dict(
         query(

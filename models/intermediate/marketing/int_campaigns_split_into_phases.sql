@@ -1,7 +1,8 @@
 -- One row per campaign x phase: the window [starts_at, ends_at) of each phase, from the
 -- baseline before warm-up (var campaign_baseline_days) through warm-up 預熱, burst 爆發 and
--- tail 收尾 to the period after the end (var campaign_post_days). agg_campaign_phases
--- measures the campaign and its channel in these windows.
+-- tail 收尾 to the period after the end (var campaign_post_days), with the campaign's
+-- festival (campaign_event). agg_campaign_phases measures the campaign and its channel in
+-- these windows.
 
 with
 
@@ -61,11 +62,15 @@ final as (
     select
         phases.campaign_id,
         phases.channel,
+        campaigns.campaign_event,
+        campaigns.campaign_event_date,
         phases.phase,
         phases.phase_order,
         phases.starts_at,
         phases.ends_at
     from phases
+    inner join campaigns
+        on phases.campaign_id = campaigns.campaign_id
 )
 
 select * from final

@@ -97,7 +97,9 @@ joined as (
         cast(coalesce(attributed_daily.attributed_net_revenue_cny, 0) as decimal(18, 2))
             as attributed_net_revenue_cny,
         cast(coalesce(attributed_daily.attributed_gross_margin_cny, 0) as decimal(18, 2))
-            as attributed_gross_margin_cny
+            as attributed_gross_margin_cny,
+        campaigns.campaign_event,
+        campaigns.campaign_event_date
     from grid
     left join campaigns
         on grid.campaign_id = campaigns.campaign_id

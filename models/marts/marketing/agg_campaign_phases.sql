@@ -5,7 +5,8 @@
 -- the same window sit beside them, so each phase can be read against the baseline. Campaign
 -- buyers' repurchase within the post window is on the 'post' row. Participation 參與率: of
 -- the visitors a campaign reached (a human session from the campaign), the share who went on
--- to view a product in such a session.
+-- to view a product in such a session. campaign_event groups the campaigns of one festival
+-- (the five Double 11 campaigns, one per channel).
 -- The windows, the counts in them and the buyers' follow-up are intermediate models; this
 -- mart puts them side by side and turns them into rates.
 
@@ -39,6 +40,8 @@ final as (
         {{ surrogate_key(['phases.campaign_id', 'phases.phase']) }} as campaign_phase_id,
         phases.campaign_id,
         phases.channel,
+        phases.campaign_event,
+        phases.campaign_event_date,
         phases.phase,
         phases.phase_order,
         phases.starts_at,

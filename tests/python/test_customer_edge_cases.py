@@ -28,6 +28,8 @@ EMPTY_MARTS = {
     },
     "single_day": {
         "dq_quarantine": "no row of the demo breaks a rule",
+        "fct_customer_btyd_calibration": "nobody bought before the calibration period ended",
+        "fct_reviews": "no order of the day was reviewed the same day",
     },
 }
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import BIN, ROOT, query, run_dbt
+from conftest import BIN, ROOT, copy_warehouse, query, run_dbt
 
 pytestmark = pytest.mark.integration
 
@@ -71,13 +71,10 @@ def wait_for(process: subprocess.Popen, text: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """A warehouse published by `shopkpi build` from the demo (no gate, to save time)."""
-    db = tmp_path_factory.mktemp("published") / "shopkpi.duckdb"
-    process = start_build(db, "--demo", "--no-gate")
-    output, _ = process.communicate(timeout=900)
-    assert process.returncode == 0, output
-    return db
+def published(published_demo, tmp_path_factory) -> Path:
+    """A copy of the session's demo warehouse published by `shopkpi build` (no gate), alone
+    in its folder: these tests build over it."""
+    return copy_warehouse(published_demo, tmp_path_factory.mktemp("published"))
 
 
 def test_interrupted_build_leaves_the_previous_warehouse_whole(published):
@@ -126,8 +123,10 @@ def test_failing_build_publishes_nothing(published):
     assert mart_hashes(published) == before
 
 
-def test_reader_keeps_reading_during_a_build_and_the_build_succeeds(published, tmp_path):
-    """`make run` with the gate while a read-only reader holds the file open."""
+def test_reader_keeps_reading_during_a_build_that_succeeds_and_reports(published, tmp_path):
+    """`make run` with the gate while a read-only reader holds the file open: the reader
+    keeps the previous build, the build publishes, shows its progress and ends with a
+    summary."""
     raw = tmp_path / "raw"
     from shopkpi.loader import DEMO_DIR
 

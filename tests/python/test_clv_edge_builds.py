@@ -1,58 +1,31 @@
 """dbt builds the customer-value models, with every test, on data the purchase and spend
-models cannot be fitted on: a single day of data and a shop without repeat customers. The
+models cannot be fitted on: a single day of data and a shop without repeat customers (the
+session's single-day and no-repeat-buyer warehouses, built whole from their raw files). The
 predictions are then null with a reason, and the build does not fail."""
 
 from __future__ import annotations
 
-import shutil
+import datetime as dt
 
-import duckdb
 import pytest
 
-from conftest import query, run_dbt
+from conftest import SINGLE_DAY, query
 
 pytestmark = pytest.mark.integration
 
-CLV_MODELS = [
-    "mdl_customer_btyd_summary",
-    "mdl_customer_btyd_calibration",
-    "mdl_clv_parameters",
-    "snap_customer_ltv_predicted",
-    "mdl_clv_holdout_accuracy",
-]
 
-
-def copy_of(clean_warehouse, tmp_path):
-    # Same file name: DuckDB names the catalog after the file, and views refer to it.
-    db = tmp_path / clean_warehouse.name
-    shutil.copy(clean_warehouse, db)
-    return db
-
-
-def test_single_day_of_data(clean_warehouse, tmp_path):
-    db = copy_of(clean_warehouse, tmp_path)
-    first_day = query(db, "select min(paid_date) from marts.fct_orders where is_paid")[0][0]
-    # As of the first day with a paid order, the shop has exactly one day of data.
-    # Only the tests of the rebuilt models: marts left as they were (RFM, cohorts) are still
-    # as of the last day, and tests comparing them with the new as-of date would not hold.
-    run_dbt(
-        db,
-        "build",
-        "--indirect-selection",
-        "cautious",
-        "--select",
-        "int_customer_value_as_of",
-        *CLV_MODELS,
-        "--vars",
-        f"{{customer_value_as_of_date: '{first_day}'}}",
-    )
+def test_single_day_shop_fits_nothing_and_predicts_null_with_a_reason(single_day_warehouse):
+    db = single_day_warehouse
+    day = dt.date.fromisoformat(SINGLE_DAY)
     summary = query(
         db,
         "select count(*), max(frequency), max(t_days), min(as_of_date) "
         "from marts.mdl_customer_btyd_summary",
     )[0]
-    assert summary[0] > 0 and summary[1:] == (0, 0, first_day)
+    assert summary[0] > 0 and summary[1:] == (0, 0, day)
 
+    fitted = query(db, "select model_parameters_id, is_fitted from marts.mdl_clv_parameters")
+    assert fitted and not [model for model, is_fitted in fitted if is_fitted]
     fits = dict(
         query(db, "select model_parameters_id, not_fitted_reason from marts.mdl_clv_parameters")
     )
@@ -76,13 +49,8 @@ def test_single_day_of_data(clean_warehouse, tmp_path):
     assert accuracy == [("all", 0, None, "no_calibration_customers")]
 
 
-def test_no_repeat_customers(clean_warehouse, tmp_path):
-    db = copy_of(clean_warehouse, tmp_path)
-    with duckdb.connect(str(db)) as con:
-        # Every customer keeps only their first paid order.
-        con.execute("delete from marts.fct_orders where is_paid and paid_order_number > 1")
-    run_dbt(db, "build", "--indirect-selection", "cautious", "--select", *CLV_MODELS)
-
+def test_no_repeat_shop_fits_nothing_and_predicts_null_with_a_reason(no_repeat_warehouse):
+    db = no_repeat_warehouse
     assert query(db, "select max(frequency) from marts.mdl_customer_btyd_summary") == [(0,)]
     fits = query(
         db,

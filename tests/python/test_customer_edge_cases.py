@@ -4,148 +4,80 @@ nulls instead of failing: (a) no customer ever orders twice, (b) a single day of
 Both shops are cut from the embedded demo (src/shopkpi/demo) with referential integrity kept:
 customers and products stay whole, every other table keeps only rows of the kept orders,
 sessions and days. Each is loaded like a shop's own files and built with every model and
-test (`build_from_folder`), so any model that divides by zero or needs a non-empty window
-fails here.
+test (the session fixtures ``no_repeat_warehouse`` and ``single_day_warehouse`` of
+conftest.py), so any model that divides by zero or needs a non-empty window fails here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-import duckdb
 import pytest
 
-from conftest import ROOT, build_from_folder, query
+from conftest import MARTS, SINGLE_DAY, query
 
 pytestmark = pytest.mark.integration
 
-DEMO = ROOT / "src" / "shopkpi" / "demo"
-DAY = "2025-06-18"
+# every mart ---------------------------------------------------------------------------------
+
+SHOPS = {"no_repeat": "no_repeat_warehouse", "single_day": "single_day_warehouse"}
+# The marts each shop builds empty, and why. Every other mart has rows.
+EMPTY_MARTS = {
+    "no_repeat": {
+        "dq_quarantine": "no row of the demo breaks a rule",
+    },
+    "single_day": {
+        "dq_quarantine": "no row of the demo breaks a rule",
+        "mdl_customer_btyd_calibration": "nobody bought before the calibration period ended",
+        "fct_reviews": "no order of the day was reviewed the same day",
+    },
+}
 
 
-def _csv(table: str) -> str:
-    return f"read_csv('{DEMO / (table + '.csv')}', all_varchar = true, header = true)"
+def _mart_rows(shop: str, mart: str, request: pytest.FixtureRequest) -> int:
+    db = request.getfixturevalue(SHOPS[shop])
+    return query(db, f"select count(*) from marts.{mart}")[0][0]
 
 
-def _write(con: duckdb.DuckDBPyConnection, out: Path, tables: dict[str, str]) -> Path:
-    """Write each table's SELECT as <out>/<table>.csv (text kept exactly as in the demo)."""
-    out.mkdir(parents=True, exist_ok=True)
-    for table, sql in tables.items():
-        con.execute(f"copy ({sql}) to '{out / (table + '.csv')}' (header, delimiter ',')")
-    return out
+@pytest.mark.parametrize("shop", SHOPS)
+def test_shop_builds_every_mart_of_the_project(shop, request):
+    db = request.getfixturevalue(SHOPS[shop])
+    built = query(
+        db, "select table_name from information_schema.tables where table_schema = 'marts'"
+    )
+    assert sorted(table for (table,) in built) == MARTS
 
 
-def _first_orders_only(out: Path) -> Path:
-    """Every customer keeps only their earliest order (any status): nobody buys twice."""
-    with duckdb.connect() as con:
-        con.execute(
-            f"""
-            create table kept_orders as
-            select * from {_csv("orders")}
-            qualify row_number() over (
-                partition by customer_id order by ordered_at, order_id
-            ) = 1
-            """
-        )
-        kept = "(select order_id from kept_orders)"
-        return _write(
-            con,
-            out,
-            {
-                "orders": "select * from kept_orders",
-                "order_items": f"select * from {_csv('order_items')} where order_id in {kept}",
-                "refunds": f"select * from {_csv('refunds')} where order_id in {kept}",
-                "reviews": f"select * from {_csv('reviews')} where order_id in {kept}",
-                **{
-                    table: f"select * from {_csv(table)}"
-                    for table in (
-                        "customers",
-                        "products",
-                        "sessions",
-                        "events",
-                        "campaigns",
-                        "ad_spend",
-                        "marketing_budgets",
-                        "inventory_snapshots",
-                    )
-                },
-            },
-        )
+@pytest.mark.parametrize(
+    ("shop", "mart"),
+    [
+        pytest.param(shop, mart, id=f"{shop}-{mart}")
+        for shop in SHOPS
+        for mart in MARTS
+        if mart not in EMPTY_MARTS[shop]
+    ],
+)
+def test_mart_reads_and_has_rows(shop, mart, request):
+    assert _mart_rows(shop, mart, request) > 0, f"marts.{mart} is empty on the {shop} shop"
 
 
-def _single_day(out: Path, day: str = DAY) -> Path:
-    """Only what happened on one shop day (orders created and, if paid, paid that day)."""
-    on_day = f"left({{}}, 10) = '{day}'"
-    with duckdb.connect() as con:
-        con.execute(
-            f"""
-            create table kept_orders as
-            select * from {_csv("orders")}
-            where {on_day.format("ordered_at")}
-                and (paid_at is null or {on_day.format("paid_at")})
-            """
-        )
-        con.execute(
-            f"create table kept_sessions as select * from {_csv('sessions')} "
-            f"where {on_day.format('started_at')}"
-        )
-        orders = "(select order_id from kept_orders)"
-        sessions = "(select session_id from kept_sessions)"
-        return _write(
-            con,
-            out,
-            {
-                "customers": f"select * from {_csv('customers')}",
-                "products": f"select * from {_csv('products')}",
-                "campaigns": f"select * from {_csv('campaigns')}",
-                "orders": "select * from kept_orders",
-                "order_items": f"select * from {_csv('order_items')} where order_id in {orders}",
-                "refunds": f"select * from {_csv('refunds')} where order_id in {orders} "
-                f"and {on_day.format('refunded_at')}",
-                "reviews": f"select * from {_csv('reviews')} where order_id in {orders} "
-                f"and {on_day.format('reviewed_at')}",
-                "sessions": "select * from kept_sessions",
-                "events": f"select * from {_csv('events')} where session_id in {sessions} "
-                f"and {on_day.format('occurred_at')}",
-                "ad_spend": f"select * from {_csv('ad_spend')} where spend_date = '{day}'",
-                "marketing_budgets": f"select * from {_csv('marketing_budgets')} "
-                f"where budget_month = '{day[:8]}01'",
-                "inventory_snapshots": f"select * from {_csv('inventory_snapshots')} "
-                f"where snapshot_date = '{day}'",
-            },
-        )
-
-
-@pytest.fixture(scope="module")
-def no_repeat_warehouse(tmp_path_factory) -> Path:
-    raw = _first_orders_only(tmp_path_factory.mktemp("no_repeat_raw"))
-    return build_from_folder(raw, tmp_path_factory.mktemp("no_repeat_wh") / "wh.duckdb")
-
-
-@pytest.fixture(scope="module")
-def single_day_warehouse(tmp_path_factory) -> Path:
-    raw = _single_day(tmp_path_factory.mktemp("single_day_raw"))
-    return build_from_folder(raw, tmp_path_factory.mktemp("single_day_wh") / "wh.duckdb")
-
-
-def _every_mart_reads(db: Path) -> dict[str, int]:
-    tables = [
-        row[0]
-        for row in query(
-            db,
-            "select table_name from information_schema.tables where table_schema = 'marts'",
-        )
-    ]
-    return {table: query(db, f"select count(*) from marts.{table}")[0][0] for table in tables}
+@pytest.mark.parametrize(
+    ("shop", "mart"),
+    [
+        pytest.param(shop, mart, id=f"{shop}-{mart}")
+        for shop, marts in EMPTY_MARTS.items()
+        for mart in marts
+    ],
+)
+def test_mart_reads_and_is_empty(shop, mart, request):
+    rows = _mart_rows(shop, mart, request)
+    assert rows == 0, f"marts.{mart} has {rows} rows on the {shop} shop: {EMPTY_MARTS[shop][mart]}"
 
 
 # (a) nobody buys twice ---------------------------------------------------------------------
 
 
-def test_no_repeat_shop_builds_and_every_mart_reads(no_repeat_warehouse):
-    counts = _every_mart_reads(no_repeat_warehouse)
-    assert counts["snap_customer_ltv"] > 0
+def test_no_repeat_shop_has_no_second_paid_order(no_repeat_warehouse):
     assert query(no_repeat_warehouse, "select max(paid_order_number) from marts.fct_orders") == [
         (1,)
     ]
@@ -166,6 +98,9 @@ def test_no_repeat_ltv_is_the_first_order(no_repeat_warehouse):
     customers, max_orders, mismatched_30d, mismatched_180d = rows[0]
     assert customers > 0 and max_orders == 1
     assert mismatched_30d == 0 and mismatched_180d == 0
+
+
+def test_no_repeat_cohort_ltv_is_set_for_every_elapsed_window(no_repeat_warehouse):
     missing_ltv = query(
         no_repeat_warehouse,
         "select count(*) from marts.agg_cohort_ltv "
@@ -208,13 +143,11 @@ def test_no_repeat_retention_and_repurchase_are_zero_not_errors(no_repeat_wareho
 # (b) a single day of data ------------------------------------------------------------------
 
 
-def test_single_day_shop_builds_and_every_mart_reads(single_day_warehouse):
-    counts = _every_mart_reads(single_day_warehouse)
-    assert counts["snap_customer_ltv"] > 0
+def test_single_day_shop_is_measured_as_of_its_day(single_day_warehouse):
     as_of = query(
         single_day_warehouse, "select as_of_date from intermediate.int_customer_value_as_of"
     )
-    assert as_of == [(dt.date.fromisoformat(DAY),)]
+    assert as_of == [(dt.date.fromisoformat(SINGLE_DAY),)]
 
 
 def test_single_day_windows_are_open_and_null(single_day_warehouse):
@@ -249,7 +182,7 @@ def test_single_day_windows_are_open_and_null(single_day_warehouse):
 
 def test_single_day_periods_are_one_partial_month(single_day_warehouse):
     db = single_day_warehouse
-    month = dt.date.fromisoformat(DAY[:8] + "01")
+    month = dt.date.fromisoformat(SINGLE_DAY[:8] + "01")
     assert query(
         db,
         "select distinct months_since_first_order, retention_rate, is_complete_month "

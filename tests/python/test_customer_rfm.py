@@ -1,5 +1,5 @@
 """RFM, lifecycle and reactivation marts against independent computations from the orders,
-and builds on degenerate histories (one day of data, no repeat customer)."""
+and on degenerate histories (one day of data, no repeat customer)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, query, run_dbt
+from conftest import ROOT, SINGLE_DAY, query
 
 pytestmark = pytest.mark.integration
 
@@ -21,7 +21,6 @@ DORMANT_AFTER_DAYS = 90
 MONETISATION_MIN_ORDERS = 3
 MONETISATION_MIN_M_SCORE = 4
 CHURN_CYCLE_MULTIPLE = 2
-MY_MODELS = "+snap_customer_lifecycle +agg_reactivation_months +agg_rfm_segment_moves"
 
 
 def _quintile_scores(values: dict[str, object], higher_is_better: bool) -> dict[str, int]:
@@ -236,80 +235,46 @@ def test_reactivation_rate_matches_order_histories(clean_warehouse):
     assert sum(dormant for dormant, _, _ in expected.values()) > 0
 
 
-def _write_filtered_demo(out: Path, select_orders) -> Path:
-    """The required contract tables of the embedded demo, with the orders select_orders
-    keeps (and their lines and refunds)."""
-    out.mkdir(parents=True, exist_ok=True)
-    demo = ROOT / "src" / "shopkpi" / "demo"
-    with (demo / "orders.csv").open(encoding="utf-8", newline="") as handle:
-        kept = select_orders(list(csv.DictReader(handle)))
-    kept_ids = {order["order_id"] for order in kept}
-    for table, rows in (
-        ("customers", None),
-        ("products", None),
-        ("orders", kept),
-        ("order_items", "order_id"),
-        ("refunds", "order_id"),
-    ):
-        with (demo / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            fields = reader.fieldnames
-            if rows is None:
-                rows = list(reader)
-            elif rows == "order_id":
-                rows = [row for row in reader if row["order_id"] in kept_ids]
-        with (out / f"{table}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(rows)
-    return out
+# Degenerate histories: the single-day and no-repeat-buyer shops of conftest.py, built with
+# every model and test.
 
 
-def _build_customer_marts(raw_dir: Path, db: Path) -> Path:
-    from shopkpi.loader import load_raw
-
-    load_raw(raw_dir, db)
-    run_dbt(
-        db,
-        "build",
-        "--select",
-        *MY_MODELS.split(),
-        "--indirect-selection",
-        "cautious",
-    )
-    return db
+def _buyers(db: Path) -> int:
+    return query(db, "select count(distinct customer_id) from marts.fct_orders where is_paid")[0][0]
 
 
-def test_customer_marts_build_on_a_single_day(tmp_path):
-    day = "2025-11-11"
-
-    def on_the_day(orders):
-        return [
-            order
-            for order in orders
-            if order["ordered_at"][:10] == day and order["paid_at"][:10] in ("", day)
-        ]
-
-    db = _build_customer_marts(
-        _write_filtered_demo(tmp_path / "raw", on_the_day), tmp_path / "day.duckdb"
-    )
-    buyers = query(db, "select count(distinct customer_id) from marts.fct_orders where is_paid")[0][
-        0
-    ]
+def test_single_day_rfm_has_every_buyer_at_recency_0_and_r_score_1(single_day_warehouse):
+    db = single_day_warehouse
+    buyers = _buyers(db)
     assert buyers > 0
     rfm = query(
         db,
         "select count(*), min(recency_days), max(recency_days), max(r_score), "
         "count(distinct m_score) from marts.snap_customer_rfm",
     )[0]
-    # Everybody bought on the as-of day: recency ties at 0, so R is 1 for all.
+    # Everybody bought on the as-of day: recency ties at 0, so R is 1 for all; M still
+    # spreads over the five scores.
     assert rfm == (buyers, 0, 0, 1, 5)
+
+
+def test_single_day_rfm_months_have_one_row_per_buyer(single_day_warehouse):
+    db = single_day_warehouse
+    buyers = _buyers(db)
+    assert buyers > 0
+    assert query(db, "select count(*) from marts.snap_customer_rfm_months")[0][0] == buyers
+
+
+def test_single_day_reactivation_is_one_month_without_dormant_customers(single_day_warehouse):
     months = query(
-        db,
+        single_day_warehouse,
         "select month_start_date, buyers_at_start, dormant_customers_at_start, "
         "reactivation_rate from marts.agg_reactivation_months",
     )
-    assert months == [(dt.date(2025, 11, 1), 0, 0, None)]
+    assert months == [(dt.date.fromisoformat(SINGLE_DAY).replace(day=1), 0, 0, None)]
+
+
+def test_single_day_lifecycle_has_every_buyer_and_none_dormant(single_day_warehouse):
+    db = single_day_warehouse
     stages = dict(
         query(
             db,
@@ -317,40 +282,39 @@ def test_customer_marts_build_on_a_single_day(tmp_path):
             "where is_buyer group by all",
         )
     )
+    buyers = _buyers(db)
+    assert buyers > 0
     assert "dormant" not in stages
     assert sum(stages.values()) == buyers
-    assert query(db, "select count(*) from marts.snap_customer_rfm_months")[0][0] == buyers
 
 
-def test_customer_marts_build_without_repeat_customers(tmp_path):
-    def first_order_of_each_customer(orders):
-        first: dict[str, dict] = {}
-        for order in orders:
-            current = first.get(order["customer_id"])
-            if current is None or (order["ordered_at"], order["order_id"]) < (
-                current["ordered_at"],
-                current["order_id"],
-            ):
-                first[order["customer_id"]] = order
-        return list(first.values())
-
-    db = _build_customer_marts(
-        _write_filtered_demo(tmp_path / "raw", first_order_of_each_customer),
-        tmp_path / "no_repeat.duckdb",
-    )
-    rfm = query(db, "select count(*), max(frequency), max(f_score) from marts.snap_customer_rfm")[0]
+def test_no_repeat_rfm_frequency_and_f_score_are_1(no_repeat_warehouse):
+    rfm = query(
+        no_repeat_warehouse,
+        "select count(*), max(frequency), max(f_score) from marts.snap_customer_rfm",
+    )[0]
     assert rfm[0] > 0
     assert rfm[1:] == (1, 1)
+
+
+def test_no_repeat_lifecycle_has_no_cycle_no_churn_warning_and_no_repeat_stage(
+    no_repeat_warehouse,
+):
     lifecycle = query(
-        db,
+        no_repeat_warehouse,
         "select count(*) filter (where expected_cycle_days is not null), "
         "count(*) filter (where is_churn_warning), "
         "count(*) filter (where lifecycle_stage in ('retention', 'monetisation')) "
         "from marts.snap_customer_lifecycle",
     )[0]
     assert lifecycle == (0, 0, 0)
+
+
+def test_no_repeat_reactivation_months_have_dormant_but_no_reactivated_customers(
+    no_repeat_warehouse,
+):
     reactivation = query(
-        db,
+        no_repeat_warehouse,
         "select count(*), sum(reactivated_customers), max(dormant_customers_at_start) "
         "from marts.agg_reactivation_months",
     )[0]

@@ -4,13 +4,11 @@ double (see DECISIONLOG.md "Identical rebuilds")."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT, query
+from conftest import query
 
 pytestmark = pytest.mark.integration
 
@@ -25,21 +23,6 @@ COLUMN_HASH = (
     "select md5(coalesce(string_agg(cast({column} as varchar), chr(10)"
     " order by cast({column} as varchar)), '')) from {relation}"
 )
-
-
-def build_demo(db: Path) -> Path:
-    """Build the demo the way `make run` does: `shopkpi build` (load, dbt build, publish)."""
-    env = dict(os.environ, SHOPKPI_DB=str(db), DBT_PROFILES_DIR=str(ROOT))
-    result = subprocess.run(
-        [str(BIN / "shopkpi"), "build", "--demo", "--no-gate"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return db
 
 
 def relations(db: Path) -> list[str]:
@@ -77,10 +60,10 @@ def differing_columns(first: Path, second: Path, relation: str) -> list[str]:
     ]
 
 
-def test_two_builds_of_the_demo_are_identical(clean_warehouse, tmp_path_factory):
-    """The session's demo warehouse (load + dbt build) against a `shopkpi build` of it."""
+def test_two_builds_of_the_demo_are_identical(clean_warehouse, published_demo):
+    """The session's demo warehouse (load-raw + dbt build) against its `shopkpi build`."""
     first = clean_warehouse
-    second = build_demo(tmp_path_factory.mktemp("rebuild_second") / "warehouse.duckdb")
+    second = published_demo
 
     first_hashes = relation_hashes(first)
     second_hashes = relation_hashes(second)

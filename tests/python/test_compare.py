@@ -118,5 +118,5 @@ def test_a_renames_file_needs_its_header(tmp_path: Path) -> None:
 def test_the_shipped_renames_file_reads() -> None:
     root = Path(__file__).resolve().parents[2]
     renames = read_renames(root / "docs" / "model-renames.csv")
-    assert renames["agg_channel_days"] == "agg_channel_days"
+    assert renames["fct_channel_days"] == "agg_channel_days"
     assert len(set(renames.values())) == len(renames)

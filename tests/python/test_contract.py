@@ -55,6 +55,8 @@ def test_contract_check_names_a_stale_file_and_write_restores_it(tmp_path, capsy
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / relative).write_bytes(text.encode("utf-8"))
     assert contract_artefacts.stale_files(tmp_path) == []
+    # A project folder is one with a dbt_project.yml (shopkpi.warehouse.project_dir).
+    (tmp_path / "dbt_project.yml").write_text("name: shopkpi\n", encoding="utf-8")
     edited = tmp_path / "seeds/reference/dq_rules.csv"
     edited.write_text(edited.read_text(encoding="utf-8").replace(",1,", ",12,"), encoding="utf-8")
     (tmp_path / "macros/shop_tables.sql").unlink()

@@ -1,9 +1,13 @@
 -- One row per month from the month of the shop's first paid order to the as-of month
--- (int_customer_value_as_of): the month spine of every customer-value mart (RFM months,
--- cohorts, Gen-Z, members). A month is complete when it ended on or before the as-of date;
--- the as-of month is observed until the as-of date only.
+-- (int_customer_value_as_of), taken from the calendar dim_dates: the month spine of every
+-- customer-value mart (RFM months, cohorts, Gen-Z, members). A month is complete when it
+-- ended on or before the as-of date; the as-of month is observed until the as-of date only.
 
 with
+
+dates as (
+    select * from {{ ref('dim_dates') }}
+),
 
 orders as (
     select * from {{ ref('fct_orders') }}
@@ -24,23 +28,25 @@ first_paid_month as (
         and orders.paid_date <= as_of.as_of_date
 ),
 
-days as (
-    {{ date_spine(
-        "(select first_paid_month.first_paid_month from first_paid_month)",
-        "(select as_of.as_of_date from as_of)"
-    ) }}
+months as (
+    select distinct dates.month_start_date
+    from dates
+    cross join as_of
+    cross join first_paid_month
+    where
+        dates.month_start_date >= first_paid_month.first_paid_month
+        and dates.date_day <= as_of.as_of_date
 ),
 
 final as (
-    {%- set month_end = dbt.last_day('days.date_day', 'month') %}
+    {%- set month_end = dbt.last_day('months.month_start_date', 'month') %}
     select
-        days.date_day as month_start_date,
+        months.month_start_date,
         cast({{ month_end }} as date) as month_end_date,
         least(cast({{ month_end }} as date), as_of.as_of_date) as observed_until_date,
         cast({{ month_end }} as date) <= as_of.as_of_date as is_complete_month
-    from days
+    from months
     cross join as_of
-    where days.date_day = cast({{ dbt.date_trunc('month', 'days.date_day') }} as date)
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- One row per calendar day, from the first to the last day with any order, session, ad
--- spend or inventory snapshot. Weeks start on Monday (ISO).
+-- spend or inventory snapshot, or to the customer-value as-of date when that is later (var
+-- customer_value_as_of_date). Weeks start on Monday (ISO).
 
 with
 
@@ -19,6 +20,10 @@ inventory_snapshots as (
     select * from {{ ref('stg_shop__inventory_snapshots') }}
 ),
 
+as_of as (
+    select * from {{ ref('int_customer_value_as_of') }}
+),
+
 data_days as (
     select cast(orders.ordered_at as date) as data_date from orders
     union all
@@ -27,6 +32,8 @@ data_days as (
     select ad_spend.spend_date as data_date from ad_spend
     union all
     select inventory_snapshots.snapshot_date as data_date from inventory_snapshots
+    union all
+    select as_of.as_of_date as data_date from as_of
 ),
 
 bounds as (

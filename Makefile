@@ -73,9 +73,9 @@ contract-check: $(INSTALL_STAMP) ## Fail, naming it, when a file written from sr
 	SHOPKPI_PROJECT_DIR=$(CURDIR) $(BIN)/shopkpi contract --check
 
 # A refactoring guard: the demo built from BASE (any git ref) and from the working tree,
-# every mart compared row for row (models renamed since are followed through RENAMES).
+# every mart compared row for row (what changed on purpose is declared in CHANGES).
 BASE ?= HEAD
-RENAMES ?= docs/model-renames.csv
+CHANGES ?= docs/model-changes.csv
 COMPARE_DIR := build/compare
 compare-marts: $(INSTALL_STAMP) ## Build the demo at BASE=<git ref> and here; compare every mart row for row
 	rm -rf $(COMPARE_DIR) && mkdir -p $(COMPARE_DIR)
@@ -87,7 +87,7 @@ compare-marts: $(INSTALL_STAMP) ## Build the demo at BASE=<git ref> and here; co
 	SHOPKPI_DB=$(COMPARE_DIR)/new.duckdb $(BIN)/shopkpi build --demo --no-gate
 	git worktree remove --force $(COMPARE_DIR)/base-src
 	$(BIN)/shopkpi compare-marts $(COMPARE_DIR)/base.duckdb $(COMPARE_DIR)/new.duckdb \
-		$(if $(wildcard $(RENAMES)),--renames $(RENAMES))
+		$(if $(wildcard $(CHANGES)),--changes $(CHANGES))
 
 test: $(INSTALL_STAMP) lint test-dbt test-python ## Install and run every check: lint, dbt build + tests, pytest
 

@@ -103,11 +103,11 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _compare_marts(args: argparse.Namespace) -> int:
-    from shopkpi.compare import CompareError, compare_marts, read_renames, report
+    from shopkpi.compare import CompareError, compare_marts, read_changes, report
 
     try:
-        renames = read_renames(Path(args.renames) if args.renames else None)
-        results, added = compare_marts(Path(args.base), Path(args.new), renames)
+        changes = read_changes(Path(args.changes) if args.changes else None)
+        results, added = compare_marts(Path(args.base), Path(args.new), changes)
     except CompareError as error:
         print(f"shopkpi compare-marts: {error}", file=sys.stderr)
         return 2
@@ -170,7 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("base", help="warehouse file built before the change")
     compare.add_argument("new", help="warehouse file built after it")
     compare.add_argument(
-        "--renames", default=None, help="CSV 'old,new' of models renamed in between"
+        "--changes",
+        default=None,
+        help="CSV 'old,new,how' of what changed on purpose (see docs/model-changes.csv)",
     )
     compare.set_defaults(func=_compare_marts)
 

@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from shopkpi.cli import main
-from shopkpi.compare import CompareError, compare_marts, read_renames
+from shopkpi.compare import CompareError, compare_marts, read_changes
 
 
 def _warehouse(path: Path, *statements: str) -> Path:
@@ -69,8 +69,8 @@ def test_a_renamed_mart_is_followed_and_an_added_column_is_listed(
         "create table marts.dim_dates as select 1 as date_day",
     )
     renames_file = tmp_path / "renames.csv"
-    renames_file.write_text("old,new\nfct_orders,agg_orders\n", encoding="utf-8")
-    (result,), added = compare_marts(base, new, read_renames(renames_file))
+    renames_file.write_text("old,new,how\nfct_orders,agg_orders,\n", encoding="utf-8")
+    (result,), added = compare_marts(base, new, read_changes(renames_file))
     assert result.identical and result.new_table == "agg_orders"
     assert result.added_columns == ["is_paid"]
     assert added == ["dim_dates"]
@@ -108,15 +108,97 @@ def test_the_command_exits_1_on_a_difference_and_2_on_a_bad_file(
     assert "nope.duckdb: no such warehouse file" in capsys.readouterr().err
 
 
-def test_a_renames_file_needs_its_header(tmp_path: Path) -> None:
-    bad = tmp_path / "renames.csv"
-    bad.write_text("from,to\na,b\n", encoding="utf-8")
-    with pytest.raises(CompareError, match="header must be 'old,new'"):
-        read_renames(bad)
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("from,to\na,b\n", "header must be 'old,new,how'"),
+        ("old,new,how\na,,\n", "both old and new are needed"),
+        ("old,new,how\na.x,b,\n", "a column change is"),
+        ("old,new,how\na.x,a.y,swapped\n", "a column change is"),
+        ("old,new,how\na,b,shuffled\n", "how must be empty"),
+    ],
+)
+def test_a_bad_changes_file_is_named_with_its_line(tmp_path: Path, text, message) -> None:
+    bad = tmp_path / "changes.csv"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(CompareError, match=message):
+        read_changes(bad)
+
+
+def _changes(tmp_path: Path, *rows: str):
+    path = tmp_path / "changes.csv"
+    path.write_text("old,new,how\n" + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return read_changes(path)
+
+
+FLAGS = (
+    "create table marts.fct_months as select * from (values"
+    " (1, false), (2, true)) t(month_number, is_partial_month)"
+)
+
+
+def test_a_renamed_negated_flag_is_the_same_and_a_wrong_one_is_not(tmp_path: Path) -> None:
+    base = _warehouse(tmp_path / "base.duckdb", FLAGS)
+    flipped = _warehouse(
+        tmp_path / "flipped.duckdb",
+        "create table marts.agg_months as select * from (values"
+        " (1, true), (2, false)) t(month_number, is_complete_month)",
+    )
+    changes = _changes(
+        tmp_path,
+        "fct_months,agg_months,",
+        "fct_months.is_partial_month,agg_months.is_complete_month,not",
+    )
+    (result,), _ = compare_marts(base, flipped, changes)
+    assert result.identical, result.describe()
+    assert result.renamed_columns == ["is_partial_month -> not is_complete_month"]
+    # Renamed but not negated: every row differs.
+    copied = _warehouse(
+        tmp_path / "copied.duckdb",
+        "create table marts.agg_months as select * from (values"
+        " (1, false), (2, true)) t(month_number, is_complete_month)",
+    )
+    (result,), _ = compare_marts(base, copied, changes)
+    assert (result.only_in_base, result.only_in_new) == (2, 2)
+
+
+SCORECARD = (
+    "create table marts.dq_scorecard as select * from (values"
+    " ('orders', 'missing_key', 10::hugeint, 2), ('orders', 'duplicate_key', 10::hugeint, 1),"
+    " ('refunds', 'missing_key', 4::hugeint, 0)) t(source_table, dq_rule, rows_received,"
+    " rows_broken_rule)"
+)
+
+
+def test_a_regrained_table_holds_the_distinct_rows_of_the_columns_it_kept(
+    tmp_path: Path,
+) -> None:
+    base = _warehouse(tmp_path / "base.duckdb", SCORECARD)
+    changes = _changes(tmp_path, "dq_scorecard,dq_scorecard,regrained")
+    per_table = _warehouse(
+        tmp_path / "new.duckdb",
+        "create table marts.dq_scorecard as select * from (values"
+        " ('orders', 10::bigint), ('refunds', 4::bigint)) t(source_table, rows_received)",
+    )
+    (result,), _ = compare_marts(base, per_table, changes)
+    assert result.identical, result.describe()
+    assert result.dropped_columns == ["dq_rule", "rows_broken_rule"]
+    # A total that changed, or a table row lost, is still a difference.
+    changed = _warehouse(
+        tmp_path / "changed.duckdb",
+        "create table marts.dq_scorecard as select * from (values"
+        " ('orders', 11::bigint)) t(source_table, rows_received)",
+    )
+    (result,), _ = compare_marts(base, changed, changes)
+    assert (result.only_in_base, result.only_in_new) == (2, 1)
+    # Without the declaration the same reshaping is reported.
+    (result,), _ = compare_marts(base, per_table)
+    assert result.missing_columns == ["dq_rule", "rows_broken_rule"] and not result.identical
 
 
 def test_the_shipped_renames_file_reads() -> None:
     root = Path(__file__).resolve().parents[2]
-    renames = read_renames(root / "docs" / "model-renames.csv")
-    assert renames["fct_channel_days"] == "agg_channel_days"
-    assert len(set(renames.values())) == len(renames)
+    changes = read_changes(root / "docs" / "model-changes.csv")
+    assert changes.tables["fct_channel_days"] == "agg_channel_days"
+    assert len(set(changes.tables.values())) == len(changes.tables)
+    assert changes.regrained == {"dq_scorecard"}

@@ -31,7 +31,7 @@ campaign_buyers as (
         attribution.customer_id
     from attribution
     where
-        attribution.attribution_model = '{{ var("default_attribution_model") }}'
+        {{ is_default_attribution_model('attribution.attribution_model') }}
         and attribution.campaign_id is not null
 ),
 

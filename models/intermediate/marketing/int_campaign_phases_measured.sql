@@ -20,8 +20,8 @@ sessions as (
     select * from {{ ref('int_human_sessions') }}
 ),
 
-attribution as (
-    select * from {{ ref('fct_order_attribution') }}
+credits as (
+    select * from {{ ref('int_attribution_credits_by_day') }}
 ),
 
 phase_spend as (
@@ -73,31 +73,32 @@ phase_revenue as (
     select
         phases.campaign_id,
         phases.phase,
-        sum(attribution.weight) as channel_attributed_orders,
-        sum(attribution.attributed_net_revenue_cny) as channel_attributed_net_revenue_cny,
-        sum(case when attribution.campaign_id = phases.campaign_id then attribution.weight end)
-            as campaign_attributed_orders,
+        sum(credits.attributed_orders) as channel_attributed_orders,
+        sum(credits.attributed_net_revenue_cny) as channel_attributed_net_revenue_cny,
         sum(
             case
-                when
-                    attribution.campaign_id = phases.campaign_id
-                    and attribution.is_first_paid_order
-                    then attribution.weight
+                when credits.campaign_id = phases.campaign_id then credits.attributed_orders
+            end
+        ) as campaign_attributed_orders,
+        sum(
+            case
+                when credits.campaign_id = phases.campaign_id
+                    then credits.attributed_new_customers
             end
         ) as campaign_new_customers,
         sum(
             case
-                when attribution.campaign_id = phases.campaign_id
-                    then attribution.attributed_net_revenue_cny
+                when credits.campaign_id = phases.campaign_id
+                    then credits.attributed_net_revenue_cny
             end
         ) as campaign_attributed_net_revenue_cny
     from phases
-    inner join attribution
+    inner join credits
         on
-            phases.channel = attribution.channel
-            and attribution.attribution_model = '{{ var("default_attribution_model") }}'
-            and attribution.paid_date >= cast(phases.starts_at as date)
-            and attribution.paid_date < cast(phases.ends_at as date)
+            phases.channel = credits.channel
+            and {{ is_default_attribution_model('credits.attribution_model') }}
+            and credits.date_day >= cast(phases.starts_at as date)
+            and credits.date_day < cast(phases.ends_at as date)
     group by phases.campaign_id, phases.phase
 ),
 

@@ -119,7 +119,7 @@ final as (
         {{ surrogate_key(['joined.campaign_id', 'joined.date_day', 'joined.attribution_model']) }}
             as campaign_day_id,
         joined.*,
-        joined.attribution_model = '{{ var("default_attribution_model") }}'
+        {{ is_default_attribution_model('joined.attribution_model') }}
             as is_default_attribution_model,
         {{ ad_ratios('joined') }}
     from joined

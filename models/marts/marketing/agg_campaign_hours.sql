@@ -89,7 +89,7 @@ order_hours as (
     inner join orders
         on attribution.order_id = orders.order_id
     where
-        attribution.attribution_model = '{{ var("default_attribution_model") }}'
+        {{ is_default_attribution_model('attribution.attribution_model') }}
         and attribution.campaign_id is not null
     group by attribution.campaign_id, {{ dbt.date_trunc('hour', 'orders.paid_at') }}
 ),

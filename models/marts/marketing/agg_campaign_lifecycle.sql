@@ -48,7 +48,7 @@ campaign_buyers as (
     inner join orders
         on attribution.order_id = orders.order_id
     where
-        attribution.attribution_model = '{{ var("default_attribution_model") }}'
+        {{ is_default_attribution_model('attribution.attribution_model') }}
         and orders.paid_at >= campaigns.warmup_starts_at
         and orders.paid_at < campaigns.ends_at
 ),

@@ -121,7 +121,7 @@ final as (
         {{ surrogate_key(['joined.date_day', 'joined.channel', 'joined.attribution_model']) }}
             as channel_day_id,
         joined.*,
-        joined.attribution_model = '{{ var("default_attribution_model") }}'
+        {{ is_default_attribution_model('joined.attribution_model') }}
             as is_default_attribution_model,
         {{ ad_ratios('joined') }},
         -- ROI's factors: ROI = conversion rate x AOV / cost per visit.

@@ -75,7 +75,7 @@ measured as (
         with_totals.month_start_date,
         with_totals.channel,
         with_totals.attribution_model,
-        with_totals.attribution_model = '{{ var("default_attribution_model") }}'
+        {{ is_default_attribution_model('with_totals.attribution_model') }}
             as is_default_attribution_model,
         cast(with_totals.spend_cny as decimal(18, 2)) as spend_cny,
         cast(with_totals.month_total_spend_cny as decimal(18, 2)) as month_total_spend_cny,

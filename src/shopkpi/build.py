@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 from shopkpi.loader import DEMO_DIR, Mapping, RawDataError, load_raw
-from shopkpi.warehouse import connect, project_dir
+from shopkpi.warehouse import connect, project_dir, quote_literal
 
 BUILD_FAILED = 3
 GATE_ERRORS = 1
@@ -106,8 +106,7 @@ def _carry_over_gate_history(old: Path, new: Path) -> None:
         return
     try:
         with connect(new) as con:
-            path = str(old).replace("'", "''")
-            con.execute(f"attach '{path}' as previous (read_only)")
+            con.execute(f"attach {quote_literal(old)} as previous (read_only)")
             exists = con.execute(
                 "select count(*) from duckdb_tables() where database_name = 'previous' "
                 "and schema_name = 'quality' and table_name = 'gx_validation_results'"

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import duckdb
 
+from shopkpi.warehouse import quote_identifier, quote_literal
+
 SCHEMA = "marts"
 
 
@@ -161,10 +163,6 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str) -> list[str]:
     return [name for (name,) in rows]
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"}
 
 
@@ -195,19 +193,22 @@ def compare_table(
         widened = result.regrained and {base_type, new_type} <= INTEGER_TYPES
         if new_type != base_type and not widened:
             result.changed_types.append(f"{column} {base_type} -> {new_type}")
-        new_expression = _quote(new_column)
+        new_expression = quote_identifier(new_column)
         if how == "not":
             new_expression = f"not {new_expression}"
         if widened:
             pairs.append(
-                (f"cast({_quote(column)} as hugeint)", f"cast({new_expression} as hugeint)")
+                (
+                    f"cast({quote_identifier(column)} as hugeint)",
+                    f"cast({new_expression} as hugeint)",
+                )
             )
         else:
-            pairs.append((_quote(column), new_expression))
+            pairs.append((quote_identifier(column), new_expression))
     mapped = {changes.columns.get((base_table, c), (c, ""))[0] for c in base_columns}
     result.added_columns = [c for c in new_columns if c not in mapped]
-    base_rel = f"base.{SCHEMA}.{_quote(base_table)}"
-    new_rel = f"new.{SCHEMA}.{_quote(new_table)}"
+    base_rel = f"base.{SCHEMA}.{quote_identifier(base_table)}"
+    new_rel = f"new.{SCHEMA}.{quote_identifier(new_table)}"
     result.base_rows = con.execute(f"select count(*) from {base_rel}").fetchone()[0]
     result.new_rows = con.execute(f"select count(*) from {new_rel}").fetchone()[0]
     if pairs:
@@ -233,8 +234,8 @@ def compare_marts(
     changes = changes or Changes()
     con = duckdb.connect()
     try:
-        con.execute(f"attach '{base}' as base (read_only)")
-        con.execute(f"attach '{new}' as new (read_only)")
+        con.execute(f"attach {quote_literal(base)} as base (read_only)")
+        con.execute(f"attach {quote_literal(new)} as new (read_only)")
         base_tables = _tables(con, "base")
         new_tables = set(_tables(con, "new"))
         if not base_tables:

@@ -46,7 +46,7 @@ from pathlib import Path
 import duckdb
 
 from shopkpi.contract import SHOP_TIMEZONE, SOURCE_FILE, SOURCE_LINE, TABLES, Column, Table
-from shopkpi.warehouse import connect
+from shopkpi.warehouse import connect, quote_identifier, quote_literal
 
 log = logging.getLogger(__name__)
 
@@ -203,17 +203,6 @@ def _parts(table: Table, folder: Path) -> RawFile | None:
     return None
 
 
-# --------------------------------------------------------------------------- SQL helpers
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 # --------------------------------------------------------------------------- encodings
 
 
@@ -351,15 +340,15 @@ def _read_csv_part(
     selects = []
     for name, original in plan.sources.items():
         source = f"c{positions[original]}" if original is not None else "null"
-        selects.append(f"cast({source} as varchar) as {_quote(name)}")
-    selects += [f"{_literal(relative)} as {SOURCE_FILE}", f"ordinality + 1 as {SOURCE_LINE}"]
+        selects.append(f"cast({source} as varchar) as {quote_identifier(name)}")
+    selects += [f"{quote_literal(relative)} as {SOURCE_FILE}", f"ordinality + 1 as {SOURCE_LINE}"]
     reader = (
-        f"read_csv({_literal(str(path))}, header = true, auto_detect = false, "
+        f"read_csv({quote_literal(str(path))}, header = true, auto_detect = false, "
         f"columns = {{{spec}}}, delim = ',', quote = '\"', escape = '\"', nullstr = '', "
         "store_rejects = true, rejects_table = '_load_rejects', rejects_scan = '_load_scans')"
     )
     verb = "create or replace temp table" if first else "insert into"
-    target = f"{_quote(staged)} as" if first else _quote(staged)
+    target = f"{quote_identifier(staged)} as" if first else quote_identifier(staged)
     con.execute(f"{verb} {target} select {', '.join(selects)} from {reader} with ordinality")
     rejects = con.execute(
         "select line, column_name, error_type, csv_line, error_message from _load_rejects "
@@ -392,22 +381,22 @@ def _read_parquet_part(
 ) -> None:
     try:
         columns = list(
-            con.sql(f"select * from read_parquet({_literal(str(path))}) limit 0").columns
+            con.sql(f"select * from read_parquet({quote_literal(str(path))}) limit 0").columns
         )
     except duckdb.Error as error:
         raise RawDataError(f"{label}: not a readable parquet file ({error})") from None
     plan = plan_columns(label, table, columns, mapping)
     selects = []
     for name, original in plan.sources.items():
-        source = _quote(original) if original is not None else "null"
-        selects.append(f"cast({source} as varchar) as {_quote(name)}")
+        source = quote_identifier(original) if original is not None else "null"
+        selects.append(f"cast({source} as varchar) as {quote_identifier(name)}")
     selects += [
-        f"{_literal(relative)} as {SOURCE_FILE}",
+        f"{quote_literal(relative)} as {SOURCE_FILE}",
         f"file_row_number + 1 as {SOURCE_LINE}",
     ]
-    reader = f"read_parquet({_literal(str(path))}, file_row_number = true)"
+    reader = f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
     verb = "create or replace temp table" if first else "insert into"
-    target = f"{_quote(staged)} as" if first else _quote(staged)
+    target = f"{quote_identifier(staged)} as" if first else quote_identifier(staged)
     con.execute(f"{verb} {target} select {', '.join(selects)} from {reader}")
 
 
@@ -416,7 +405,7 @@ def _read_parquet_part(
 
 def _exact_check_sql(column: Column) -> str:
     """SQL true when the text value is present but cannot be stored exactly as its type."""
-    name = _quote(column.name)
+    name = quote_identifier(column.name)
     value = f"trim({name})"
     if column.type == "boolean":
         return f"{name} is not null and try_cast({value} as boolean) is null"
@@ -440,7 +429,8 @@ def _check_values(con: duckdb.DuckDBPyConnection, raw: RawFile, staged: str) -> 
         if column.type == "varchar":
             continue
         rows = con.execute(
-            f"select {SOURCE_FILE}, {SOURCE_LINE}, {_quote(column.name)} from {_quote(staged)} "
+            f"select {SOURCE_FILE}, {SOURCE_LINE}, {quote_identifier(column.name)}"
+            f" from {quote_identifier(staged)} "
             f"where {_exact_check_sql(column)} order by {SOURCE_FILE}, {SOURCE_LINE} "
             f"limit {MAX_REPORTED_ROWS}"
         ).fetchall()
@@ -470,7 +460,7 @@ def _type_words(type_: str) -> str:
 
 def _time_sql(column: Column, fmt: str | None) -> str:
     """The stored text of a timestamp or date column, rewritten to ISO-8601 under ``fmt``."""
-    name = _quote(column.name)
+    name = quote_identifier(column.name)
     if not fmt:
         return name
     if fmt in TIMESTAMP_FORMAT_KEYWORDS:
@@ -478,14 +468,14 @@ def _time_sql(column: Column, fmt: str | None) -> str:
         parsed = f"make_timestamp(try_cast(trim({name}) as bigint) * {micros})"
         suffix = "'+00:00'"  # epoch values are UTC
     else:
-        parsed = f"try_strptime(trim({name}), {_literal(fmt)})"
+        parsed = f"try_strptime(trim({name}), {quote_literal(fmt)})"
         suffix = "''"  # no offset: shop time
     out_format = "%Y-%m-%d" if column.time == "date" else "%Y-%m-%dT%H:%M:%S"
     if column.time == "date":
         suffix = "''"
     return (
         f"case when {parsed} is not null "
-        f"then strftime({parsed}, {_literal(out_format)}) || {suffix} else {name} end"
+        f"then strftime({parsed}, {quote_literal(out_format)}) || {suffix} else {name} end"
     )
 
 
@@ -507,7 +497,7 @@ def pii_salt() -> str:
 def _stored_selects(table: Table, mapping: TableMapping, salt: str) -> list[str]:
     selects = []
     for column in table.columns:
-        name = _quote(column.name)
+        name = quote_identifier(column.name)
         if column.pii:
             mask = _MASKS.get(column.name, "'***'").format(v=name)
             selects.append(f"case when nullif(trim({name}), '') is not null then {mask} end")
@@ -520,19 +510,19 @@ def _stored_selects(table: Table, mapping: TableMapping, salt: str) -> list[str]
         selects[-1] += f" as {name}"
     for column in table.columns:
         if column.pii:
-            name = _quote(column.name)
+            name = quote_identifier(column.name)
             selects.append(
                 f"case when nullif(trim({name}), '') is not null "
-                f"then sha256({_literal(salt)} || trim({name})) end "
-                f"as {_quote(column.name + '_hash')}"
+                f"then sha256({quote_literal(salt)} || trim({name})) end "
+                f"as {quote_identifier(column.name + '_hash')}"
             )
     selects += [SOURCE_FILE, SOURCE_LINE]
     return selects
 
 
 def _create_sql(table: Table, schema: str) -> str:
-    columns = ", ".join(f"{_quote(name)} {type_}" for name, type_ in table.stored_columns)
-    return f"create or replace table {schema}.{_quote(table.name)} ({columns})"
+    columns = ", ".join(f"{quote_identifier(name)} {type_}" for name, type_ in table.stored_columns)
+    return f"create or replace table {schema}.{quote_identifier(table.name)} ({columns})"
 
 
 def load_table(
@@ -566,11 +556,13 @@ def load_table(
     selects = _stored_selects(raw.table, table_mapping, salt or pii_salt())
     con.execute(_create_sql(raw.table, schema))
     con.execute(
-        f"insert into {schema}.{_quote(raw.table.name)} select {', '.join(selects)} "
-        f"from {_quote(staged)} order by {SOURCE_FILE}, {SOURCE_LINE}"
+        f"insert into {schema}.{quote_identifier(raw.table.name)} select {', '.join(selects)} "
+        f"from {quote_identifier(staged)} order by {SOURCE_FILE}, {SOURCE_LINE}"
     )
-    con.execute(f"drop table {_quote(staged)}")
-    rows = con.execute(f"select count(*) from {schema}.{_quote(raw.table.name)}").fetchone()[0]
+    con.execute(f"drop table {quote_identifier(staged)}")
+    rows = con.execute(
+        f"select count(*) from {schema}.{quote_identifier(raw.table.name)}"
+    ).fetchone()[0]
     if rows == 0 and raw.table.required:
         raise RawDataError(
             f"{raw.label}: no rows. '{raw.table.name}' is a required table: every report "

@@ -70,3 +70,13 @@ def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.D
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(str(db), read_only=read_only, config=dict(CONNECT_CONFIG))
+
+
+def quote_identifier(name: str) -> str:
+    """A name (schema, table, column) as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_literal(text: str | Path) -> str:
+    """A text (or a file path) as a SQL string literal, quotes included."""
+    return "'" + str(text).replace("'", "''") + "'"

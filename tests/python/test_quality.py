@@ -15,7 +15,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import ROOT, query, run_dbt
+from conftest import ROOT, copy_warehouse, query, run_dbt
 from shopkpi import warehouse
 from shopkpi.contract import RULES, SOURCE_FILE, SOURCE_LINE, TABLES
 from shopkpi.quality import docs, project, raw_suites, relations
@@ -24,13 +24,6 @@ from shopkpi.quality.model_suites import MODELS_WITH_ROWS
 from shopkpi.quality.suites import all_suites
 
 ASSETS = ROOT / "gx" / "docs_assets"
-
-
-def _copy(db: Path, target_dir: Path) -> Path:
-    """A copy of a warehouse under the same file name (views name their catalog)."""
-    target = target_dir / db.name
-    shutil.copyfile(db, target)
-    return target
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +47,7 @@ def clean_run(clean_warehouse, docs_assets, tmp_path_factory):
     from shopkpi.quality.runner import run_quality
 
     work = tmp_path_factory.mktemp("quality_clean")
-    db = _copy(clean_warehouse, work)
+    db = copy_warehouse(clean_warehouse, work)
     # The manifest of the dbt build that wrote the warehouse (conftest's --target-path).
     manifest = clean_warehouse.parent / "target" / "manifest.json"
     return db, work, run_quality(db, workdir=work / "run", manifest_path=manifest)
@@ -381,7 +374,7 @@ def test_dirty_demo_gate_errors_are_the_injected_faults_by_table_and_rule(
     from shopkpi.cli import main
 
     raw_dir, manifest = dirty_demo
-    db = _copy(dirty_warehouse, tmp_path)
+    db = copy_warehouse(dirty_warehouse, tmp_path)
     status = main(["quality", "--db", str(db), "--workdir", str(tmp_path / "run"), "--no-docs"])
     assert status == 1
     failed = query(
@@ -447,7 +440,7 @@ def _lines(path: Path, column: str) -> dict[str, list[int]]:
 def test_broken_marts_fail_their_dbt_tests(clean_warehouse, tmp_path):
     """The checks the gate used to repeat on the marts are dbt tests now: each catches a
     mart broken by one row (and only the tests of what was broken fail)."""
-    db = _copy(clean_warehouse, tmp_path)
+    db = copy_warehouse(clean_warehouse, tmp_path)
     with duckdb.connect(str(db)) as con:
 
         def first(sql: str):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from shopkpi.warehouse import project_dir
+from shopkpi.warehouse import project_dir, quote_identifier
 
 _RESOURCE_TYPES = ("model", "seed", "snapshot")
 
@@ -24,12 +24,8 @@ class ModelNotFound(LookupError):
     """The warehouse holds no relation (or several) for a model."""
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def relation_name(schema: str, name: str) -> str:
-    return f"{_quote(schema)}.{_quote(name)}"
+    return f"{quote_identifier(schema)}.{quote_identifier(name)}"
 
 
 def manifest_relations(manifest_path: Path | None = None) -> dict[str, tuple[str, str]]:

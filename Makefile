@@ -37,7 +37,7 @@ GX_ASSETS := gx/docs_assets
 GX_ASSETS_STAMP := $(GX_ASSETS)/node_modules/.installed
 
 .PHONY: help install run load-raw generate-demo contract contract-check test test-python \
-        test-dbt lint format docs bench clean quality compare-marts
+        test-dbt lint format docs bench clean quality compare-marts demo-figures
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -59,6 +59,9 @@ $(GX_ASSETS_STAMP): $(GX_ASSETS)/package.json $(GX_ASSETS)/package-lock.json
 
 quality: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## Data-quality gate on SHOPKPI_DB: GX suites, results into the warehouse, Data Docs
 	$(BIN)/shopkpi quality
+
+demo-figures: $(INSTALL_STAMP) ## What the shop in SHOPKPI_DB looks like against the demo's bands (exit 1 if outside)
+	$(BIN)/shopkpi demo-figures
 
 load-raw: $(INSTALL_STAMP) ## Only load RAW_DATA_DIR (or the demo) into schema raw of SHOPKPI_DB, in place
 	$(BIN)/shopkpi load-raw $(BUILD_INPUT)

@@ -2,7 +2,8 @@
 atomic step; ``shopkpi load-raw`` only loads a folder; ``shopkpi quality`` runs the
 data-quality gate; ``shopkpi generate`` writes a simulated shop's files; ``shopkpi
 contract`` writes the dbt files that repeat the raw contract (`make contract`);
-``shopkpi compare-marts`` checks that a change left every mart's rows as they were.
+``shopkpi compare-marts`` checks that a change left every mart's rows as they were;
+``shopkpi demo-figures`` measures what the demo shop looks like against its bands.
 
 Every user error is one line on standard error and exit code 2."""
 
@@ -115,6 +116,28 @@ def _compare_marts(args: argparse.Namespace) -> int:
     return 0 if all(r.identical for r in results) else 1
 
 
+def _demo_figures(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from shopkpi.demo_figures import format_table, measure
+
+    try:
+        figures = measure(database_path(args.db))
+        before = measure(Path(args.before)) if args.before else None
+    except (FileNotFoundError, duckdb.IOException) as error:
+        print(f"shopkpi demo-figures: {error}", file=sys.stderr)
+        return 2
+    print(format_table(figures, before))
+    failing = [figure.key for figure in figures if figure.in_band is False]
+    if failing:
+        print(
+            f"\n{len(failing)} of {len(figures)} figures outside their band: {', '.join(failing)}"
+        )
+        return 1
+    print(f"\nall {len(figures)} figures inside their bands")
+    return 0
+
+
 def _quality(args: argparse.Namespace) -> int:
     from shopkpi.quality.cli import run_from_command_line
 
@@ -175,6 +198,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="CSV 'old,new,how' of what changed on purpose (see docs/model-changes.csv)",
     )
     compare.set_defaults(func=_compare_marts)
+
+    figures = sub.add_parser(
+        "demo-figures",
+        help="measure what the shop looks like (campaign peaks, conversion, Gen-Z, members, "
+        "refunds, stock, budgets ...) against the demo's bands; exit 1 if one is outside",
+    )
+    figures.add_argument("--db", default=None, help=DB_HELP)
+    figures.add_argument(
+        "--before",
+        default=None,
+        help="another warehouse file whose figures fill the table's before column",
+    )
+    figures.set_defaults(func=_demo_figures)
 
     quality = sub.add_parser(
         "quality",

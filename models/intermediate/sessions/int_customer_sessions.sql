@@ -1,9 +1,13 @@
 -- One row per customer x human session known to be theirs x how it is known: the
--- customer's logged-in sessions (order_id null) and the sessions their orders were placed
--- in, which may not be logged in (one row per such order). The candidate touches of
--- attribution (a paid order: the customer's logged-in sessions plus the order's own
--- session) and of registration credit (every session of the customer) both read it; the
--- lookback window is applied by the macro is_within_lookback.
+-- customer's logged-in sessions (order_id null), the anonymous sessions of a visitor (device)
+-- stitched to them (order_id null; see int_visitors_stitched_to_customers), and the
+-- sessions their orders were placed in, which may not be logged in (one row per such order).
+-- An anonymous session can be both stitched and an order's own session: it then has a
+-- 'same_visitor' row and an 'order_session' row, as a logged-in order session has a
+-- 'logged_in' and an 'order_session' row; readers take distinct sessions. The candidate
+-- touches of attribution (a paid order: the customer's sessions with order_id null plus the
+-- order's own session) and of registration credit (every session of the customer) both read
+-- it; the lookback window is applied by the macro is_within_lookback.
 
 with
 
@@ -15,6 +19,10 @@ orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
+stitched_visitors as (
+    select * from {{ ref('int_visitors_stitched_to_customers') }}
+),
+
 logged_in as (
     select
         human_sessions.customer_id,
@@ -23,6 +31,21 @@ logged_in as (
         'logged_in' as linked_by
     from human_sessions
     where human_sessions.customer_id is not null
+),
+
+-- Anonymous visits before (or after) the customer logged in on the same device.
+same_visitor as (
+    select
+        stitched_visitors.customer_id,
+        human_sessions.session_id,
+        cast(null as {{ dbt.type_string() }}) as order_id,
+        'same_visitor' as linked_by
+    from human_sessions
+    inner join stitched_visitors
+        on human_sessions.visitor_id = stitched_visitors.visitor_id
+    where
+        human_sessions.customer_id is null
+        and stitched_visitors.customer_id is not null
 ),
 
 order_sessions as (
@@ -37,6 +60,8 @@ order_sessions as (
 
 links as (
     select * from logged_in
+    union all
+    select * from same_visitor
     union all
     select * from order_sessions
 ),

@@ -1,5 +1,5 @@
--- One row per registered customer: profile (personal data only hashed or masked), Gen-Z
--- flag, member tier, first order and the acquisition channel of the first paid order.
+-- One row per registered customer: profile (personal data only hashed or masked), city tier,
+-- Gen-Z flag, member tier, first order and the acquisition channel of the first paid order.
 
 with
 
@@ -9,6 +9,10 @@ customers as (
 
 member_tiers as (
     select * from {{ ref('member_tiers') }}
+),
+
+city_tiers as (
+    select * from {{ ref('city_tiers') }}
 ),
 
 orders as (
@@ -69,6 +73,7 @@ final as (
         customers.gender,
         customers.province,
         customers.city,
+        city_tiers.city_tier,
         customers.customer_name_masked,
         customers.customer_name_hash,
         customers.phone_masked,
@@ -101,6 +106,8 @@ final as (
     from customers
     left join member_tiers
         on customers.member_tier = member_tiers.member_tier
+    left join city_tiers
+        on customers.city = city_tiers.city
     left join first_orders
         on customers.customer_id = first_orders.customer_id
     left join first_paid_orders

@@ -1,7 +1,7 @@
 -- One row per registered customer: the channel the registration is credited to. The touch
--- is the customer's non-bot session (or the session of one of their orders, which may not be
--- logged in) that started last at or before registration, within
--- var attribution_lookback_days; when none did, the first one that started within
+-- is the customer's non-bot session (logged in, an anonymous visit of a device stitched to
+-- them, or the session of one of their orders) that started last at or before registration,
+-- within var attribution_lookback_days; when none did, the first one that started within
 -- var registration_touch_after_hours after it (a visitor logs in once registered). No such
 -- session credits the registration to 'unattributed'.
 

@@ -1,10 +1,11 @@
 -- One row per paid order x attribution model x credited touch. Every paid order is credited
 -- exactly once per model: its weights sum to exactly 1 and its attributed amounts sum to the
--- order's own. Touches are the customer's non-bot sessions that started within
--- var attribution_lookback_days before the order (plus the order's own session); an order
--- with none is credited to channel 'unattributed'. Weights are decimals (10 places, the last
--- credited touch taking the remainder), so credit summed downstream is exact and the same
--- whatever order the rows are added in.
+-- order's own. Touches are the customer's non-bot sessions (logged in, or anonymous visits
+-- of a device stitched to them) that started within var attribution_lookback_days before the
+-- order (plus the order's own session), each session once; an order with none is credited
+-- to channel 'unattributed'. Weights are decimals (10 places, the last credited touch taking
+-- the remainder), so credit summed downstream is exact and the same whatever order the rows
+-- are added in.
 
 with
 
@@ -31,8 +32,9 @@ paid_orders as (
     where orders.is_paid
 ),
 
--- The customer's logged-in sessions and the order's own session (which may not be logged
--- in), in the lookback window.
+-- The customer's sessions (logged in or stitched by visitor) and the order's own session
+-- (which may not be logged in), in the lookback window. A session linked two ways (stitched
+-- and the order's own) is one touch: distinct.
 touches as (
     select distinct
         paid_orders.order_id,

@@ -1,12 +1,18 @@
 -- One row per visitor with a human session: their first visit (time, day, month, channel),
 -- their first visit that reached payment, and whether they paid within
 -- var first_purchase_window_days of the first visit (first-purchase conversion 首購轉化率).
--- Bot sessions are left out: a visitor seen only by bots has no row.
+-- Bot sessions are left out: a visitor seen only by bots has no row. The customer the
+-- visitor is stitched to (null when none or when the device is shared) and its first
+-- logged-in visit come from int_visitors_stitched_to_customers.
 
 with
 
 sessions as (
     select * from {{ ref('int_human_sessions') }}
+),
+
+stitched_visitors as (
+    select * from {{ ref('int_visitors_stitched_to_customers') }}
 ),
 
 human_sessions as (
@@ -56,8 +62,13 @@ final as (
                 'day', var('first_purchase_window_days'), 'visitors.first_visit_at'
             ) }},
             false
-        ) as is_first_purchase_within_window
+        ) as is_first_purchase_within_window,
+        stitched_visitors.customer_id,
+        coalesce(stitched_visitors.is_shared, false) as is_shared_by_customers,
+        stitched_visitors.first_logged_in_at
     from visitors
+    left join stitched_visitors
+        on visitors.visitor_id = stitched_visitors.visitor_id
 )
 
 select * from final

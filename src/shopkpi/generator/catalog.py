@@ -1,10 +1,11 @@
-"""The simulated shop's fixed parameters: scales, channels, categories, places, names.
+"""What the simulated shop is: its scales, channels, categories, places and names.
 
-The shop sells beauty, apparel, snacks, home, digital and personal-care products on Tmall,
-JD, Douyin, Xiaohongshu and a WeChat mini-program. Traffic comes from paid public-domain
-channels (Douyin / Xiaohongshu / WeChat / search ads, KOL live streams), organic channels,
-private-domain channels (WeCom, community groups, mini-program, official account) and
-social fission. Every number here is a behaviour of that shop, not a rule of the warehouse.
+The shop sells beauty, apparel, snacks, home, digital and personal-care products on its own
+mini-program and site, on Douyin and Xiaohongshu shops and on Tmall / JD. Traffic comes from
+paid public-domain channels (Douyin / Xiaohongshu / WeChat / search ads, KOL live streams),
+organic channels, private-domain channels (WeCom, community groups, mini-program, official
+account) and social fission. How its visitors behave is in ``behaviour``; when its campaigns
+run is in ``calendar``. Every number here describes that shop, not a rule of the warehouse.
 """
 
 from __future__ import annotations
@@ -13,46 +14,82 @@ import datetime as dt
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Scale:
+    """How big a simulated shop is; every scale runs the same behaviour model."""
+
     name: str
-    start: dt.date
-    days: int
-    # New buyers per day on an ordinary weekday (campaigns and weekends lift it).
-    new_buyers_per_day: float
-    # Registered customers who never buy (leads), as a share of buyers.
-    lead_share: float
-    # Digits of customer and order ids, of session ids and of event ids.
+    # New visitors on an ordinary weekday at the start (campaigns, weekends and growth lift it).
+    new_visitors_per_day: float
+    # Digits of customer, order and visitor ids, of session ids and of event ids.
     id_width: int
     session_id_width: int
     event_id_width: int
+    start: dt.date = dt.date(2024, 1, 1)
+    days: int = 731  # two calendar years: year-on-year and 365-day LTV are defined
 
+    @property
+    def size(self) -> float:
+        """The scale relative to the demo (budgets and stock grow with it)."""
+        return self.new_visitors_per_day / SCALE_DEMO_VISITORS
+
+
+SCALE_DEMO_VISITORS = 48.0
 
 SCALES: dict[str, Scale] = {
-    # One calendar year: ~3,000 customers, ~5,000 paid orders, ~40,000 sessions.
-    "demo": Scale("demo", dt.date(2025, 1, 1), 365, 5.3, 0.12, 6, 5, 6),
-    # Two years from here on: ~50,000, ~1 million and ~10 million paid orders.
-    "small": Scale("small", dt.date(2024, 1, 1), 731, 25.0, 0.12, 7, 6, 7),
-    "medium": Scale("medium", dt.date(2024, 1, 1), 731, 470.0, 0.12, 8, 8, 9),
-    "large": Scale("large", dt.date(2024, 1, 1), 731, 4700.0, 0.12, 9, 9, 10),
+    # ~3,500 customers, ~9,000 paid orders and ~75,000 sessions over 2024-2025.
+    "demo": Scale(
+        name="demo",
+        new_visitors_per_day=SCALE_DEMO_VISITORS,
+        id_width=6,
+        session_id_width=6,
+        event_id_width=7,
+    ),
+    # ~20x, ~200x and ~2,000x the demo: ~50,000 / ~1 million / ~10 million paid orders.
+    "small": Scale(
+        name="small", new_visitors_per_day=380.0, id_width=7, session_id_width=7, event_id_width=8
+    ),
+    "medium": Scale(
+        name="medium",
+        new_visitors_per_day=7_400.0,
+        id_width=8,
+        session_id_width=9,
+        event_id_width=10,
+    ),
+    "large": Scale(
+        name="large",
+        new_visitors_per_day=74_000.0,
+        id_width=9,
+        session_id_width=10,
+        event_id_width=11,
+    ),
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Channel:
+    """A traffic channel and how its visitors arrive and behave on landing."""
+
     code: str
     source: str
     medium: str
+    # Where an order placed in this channel's session is taken.
     platform: str
-    # Share of (human) sessions that end in a payment: the channel's own conversion rate.
-    conversion: float
-    # Basket size relative to the shop's average: how many lines its buyers put in an order.
-    basket: float = 1.0
-    # Ad economics for paid channels: cost per click (CNY) and click-through rate.
+    # Share of first visits that leave after the landing page: how well the channel's
+    # audience matches the shop (feeds land browsers, searches land people looking for it).
+    bounce: float
+    # Buying intent of the channel's visitors relative to the shop's average.
+    intent: float
+    # Dwell time relative to the shop's average page dwell.
+    dwell: float
+    # Share of the channel's new visitors who are Gen-Z (born 1995-2010): short-video and
+    # lifestyle platforms have young audiences, search and WeChat ads older ones.
+    gen_z_share: float
+    # Ad economics for paid channels: cost per click (CNY), click-through rate and ad
+    # clicks per tracked visit (not every paid click lands as a tracked visit).
     cpc: float = 0.0
     ctr: float = 0.0
-    # Ad clicks per tracked session (not every paid click lands as a tracked visit).
-    clicks_per_session: float = 1.0
+    clicks_per_visit: float = 1.0
 
     @property
     def is_paid(self) -> bool:
@@ -64,229 +101,152 @@ WX = "wechat_mini_program"
 CHANNELS: dict[str, Channel] = {
     c.code: c
     for c in (
-        # code, source, medium, platform, conversion, basket, CPC, CTR, clicks per session
-        Channel("douyin_ads", "douyin", "cpc", "douyin", 0.042, 0.95, 1.80, 0.028, 2.1),
-        Channel(
-            "xiaohongshu_ads", "xiaohongshu", "cpc", "xiaohongshu", 0.037, 1.15, 2.0, 0.024, 1.4
-        ),
-        Channel("wechat_ads", "wechat", "cpc", WX, 0.027, 0.95, 2.25, 0.016, 1.45),
-        Channel("search_ads", "baidu", "cpc", "own_site", 0.052, 1.0, 2.3, 0.035, 1.3),
-        Channel("kol_live", "douyin_live", "kol", "douyin", 0.046, 0.85, 2.45, 0.040, 1.55),
-        Channel("organic_search", "baidu", "organic", "own_site", 0.046),
-        Channel("direct", "(direct)", "(none)", "own_site", 0.066, 1.1),
-        Channel("natural_recommendation", "douyin", "recommendation", "douyin", 0.032, 0.9),
-        Channel("wecom", "wecom", "private", WX, 0.092, 1.2),
-        Channel("community_group", "wechat_group", "private", WX, 0.082, 0.85),
-        Channel("mini_program", "wechat", "mini_program", WX, 0.078, 1.1),
-        Channel("official_account", "wechat", "article", WX, 0.056),
-        Channel("social_fission", "wechat", "referral", WX, 0.062, 0.8),
+        Channel(code="douyin_ads", source="douyin", medium="cpc", platform="douyin",
+                bounce=0.52, intent=0.85, dwell=0.75, gen_z_share=0.62,
+                cpc=0.92, ctr=0.027, clicks_per_visit=1.35),
+        Channel(code="xiaohongshu_ads", source="xiaohongshu", medium="cpc",
+                platform="xiaohongshu", bounce=0.44, intent=1.0, dwell=1.05, gen_z_share=0.66,
+                cpc=1.2, ctr=0.023, clicks_per_visit=1.35),
+        Channel(code="wechat_ads", source="wechat", medium="cpc", platform=WX,
+                bounce=0.50, intent=0.8, dwell=0.9, gen_z_share=0.22,
+                cpc=0.9, ctr=0.015, clicks_per_visit=1.4),
+        Channel(code="search_ads", source="baidu", medium="cpc", platform="own_site",
+                bounce=0.31, intent=1.25, dwell=1.0, gen_z_share=0.25,
+                cpc=1.85, ctr=0.034, clicks_per_visit=1.25),
+        Channel(code="kol_live", source="douyin_live", medium="kol", platform="douyin",
+                bounce=0.38, intent=1.15, dwell=0.8, gen_z_share=0.55,
+                cpc=1.25, ctr=0.041, clicks_per_visit=1.5),
+        Channel(code="organic_search", source="baidu", medium="organic", platform="own_site",
+                bounce=0.29, intent=1.15, dwell=1.05, gen_z_share=0.3),
+        Channel(code="direct", source="(direct)", medium="(none)", platform="own_site",
+                bounce=0.24, intent=1.2, dwell=1.1, gen_z_share=0.33),
+        Channel(code="natural_recommendation", source="douyin", medium="recommendation",
+                platform="douyin", bounce=0.58, intent=0.8, dwell=0.7, gen_z_share=0.6),
+        Channel(code="wecom", source="wecom", medium="private", platform=WX,
+                bounce=0.25, intent=0.85, dwell=1.2, gen_z_share=0.35),
+        Channel(code="community_group", source="wechat_group", medium="private", platform=WX,
+                bounce=0.3, intent=1.0, dwell=0.95, gen_z_share=0.35),
+        Channel(code="mini_program", source="wechat", medium="mini_program", platform=WX,
+                bounce=0.24, intent=0.95, dwell=1.15, gen_z_share=0.4),
+        Channel(code="official_account", source="wechat", medium="article", platform=WX,
+                bounce=0.4, intent=1.0, dwell=1.4, gen_z_share=0.25),
+        Channel(code="social_fission", source="wechat", medium="referral", platform=WX,
+                bounce=0.47, intent=0.95, dwell=0.85, gen_z_share=0.45),
     )
-}
-
-# A month each year in which a paid channel's clicks cost more (a bidding war on its
-# auction), pushing its ROI under the 1.5 "pause channel" line.
-EXPENSIVE_MONTH = ("wechat_ads", 9, 1.75)
+}  # fmt: skip
 
 PAID_CHANNELS = tuple(code for code, c in CHANNELS.items() if c.is_paid)
-
-# Channel of a customer's first tracked order (acquisition mix).
-FIRST_ORDER_CHANNEL_WEIGHTS: dict[str, float] = {
-    "douyin_ads": 0.15,
-    "xiaohongshu_ads": 0.10,
-    "wechat_ads": 0.06,
-    "search_ads": 0.08,
-    "kol_live": 0.06,
-    "organic_search": 0.14,
-    "direct": 0.08,
-    "natural_recommendation": 0.11,
-    "social_fission": 0.08,
-    "wecom": 0.03,
-    "community_group": 0.03,
-    "mini_program": 0.05,
-    "official_account": 0.03,
-}
-# Channel of repeat tracked orders: loyal customers come back through the private domain.
-REPEAT_ORDER_CHANNEL_WEIGHTS: dict[str, float] = {
-    "wecom": 0.17,
-    "community_group": 0.15,
-    "mini_program": 0.17,
-    "official_account": 0.06,
-    "organic_search": 0.09,
-    "direct": 0.10,
-    "natural_recommendation": 0.06,
-    "douyin_ads": 0.06,
-    "xiaohongshu_ads": 0.04,
-    "wechat_ads": 0.02,
-    "search_ads": 0.03,
-    "kol_live": 0.02,
-    "social_fission": 0.03,
-}
-# Share of orders placed in a tracked session (the rest are marketplace orders on Tmall/JD).
-TRACKED_SHARE_FIRST = 0.40
-TRACKED_SHARE_REPEAT = 0.44
+PRIVATE_CHANNELS = ("wecom", "community_group", "mini_program", "official_account")
 MARKETPLACES = (("tmall", 0.65), ("jd", 0.35))
-# Bot sessions as a share of all sessions, and the share the tracker flags.
-BOT_SHARE = 0.035
-BOT_FLAGGED_SHARE = 0.8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Category:
     code: str
     name_zh: str
+    # List prices are drawn log-uniformly in this range (CNY) and unit costs as a share.
     price_range: tuple[int, int]
     cost_ratio: tuple[float, float]
+    # Chance a line of this category is returned for a refund. Apparel is returned for size
+    # and fit (20-50% is commonly reported for China's online apparel); snacks almost never.
     refund_rate: float
+    # What returned lines of this category give as the reason, with weights.
+    refund_reasons: tuple[tuple[str, float], ...]
+    # How much more (or less) Gen-Z buyers pick this category than others.
+    gen_z_affinity: float
     products: tuple[str, ...]
 
 
 CATEGORIES: tuple[Category, ...] = (
     Category(
-        "beauty",
-        "美妝",
-        (59, 499),
-        (0.35, 0.45),
-        0.05,
-        (
-            "精華液",
-            "面霜",
-            "口紅",
-            "粉底液",
-            "眼影盤",
-            "防曬霜",
-            "卸妝油",
-            "面膜",
-            "香水",
-            "眉筆",
-        ),
+        code="beauty", name_zh="美妝", price_range=(59, 499), cost_ratio=(0.35, 0.45),
+        refund_rate=0.07, gen_z_affinity=1.5,
+        refund_reasons=(("not_as_described", 3), ("quality_issue", 3), ("changed_mind", 3),
+                        ("late_delivery", 1)),
+        products=("精華液", "面霜", "口紅", "粉底液", "眼影盤", "防曬霜", "卸妝油", "面膜",
+                  "香水", "眉筆"),
     ),
     Category(
-        "apparel",
-        "服飾",
-        (69, 899),
-        (0.40, 0.55),
-        0.08,
-        (
-            "衛衣",
-            "牛仔褲",
-            "連衣裙",
-            "羽絨服",
-            "T恤",
-            "運動鞋",
-            "針織衫",
-            "風衣",
-            "帆布包",
-            "棒球帽",
-        ),
+        code="apparel", name_zh="服飾", price_range=(69, 899), cost_ratio=(0.40, 0.55),
+        refund_rate=0.27, gen_z_affinity=1.25,
+        refund_reasons=(("wrong_size", 6), ("not_as_described", 2), ("changed_mind", 2),
+                        ("quality_issue", 1)),
+        products=("衛衣", "牛仔褲", "連衣裙", "羽絨服", "T恤", "運動鞋", "針織衫", "風衣",
+                  "帆布包", "棒球帽"),
     ),
     Category(
-        "snacks",
-        "零食",
-        (29, 159),
-        (0.50, 0.65),
-        0.03,
-        (
-            "堅果禮盒",
-            "牛肉乾",
-            "果乾",
-            "辣條",
-            "餅乾",
-            "巧克力",
-            "花茶",
-            "咖啡豆",
-            "蛋黃酥",
-            "海苔",
-        ),
+        code="snacks", name_zh="零食", price_range=(29, 159), cost_ratio=(0.50, 0.65),
+        refund_rate=0.015, gen_z_affinity=1.3,
+        refund_reasons=(("quality_issue", 4), ("late_delivery", 2), ("changed_mind", 1)),
+        products=("堅果禮盒", "牛肉乾", "果乾", "辣條", "餅乾", "巧克力", "花茶", "咖啡豆",
+                  "蛋黃酥", "海苔"),
     ),
     Category(
-        "home",
-        "家居",
-        (39, 699),
-        (0.45, 0.60),
-        0.04,
-        (
-            "香薰蠟燭",
-            "收納盒",
-            "四件套",
-            "抱枕",
-            "保溫杯",
-            "餐具套裝",
-            "地墊",
-            "台燈",
-            "掛鐘",
-            "毛巾",
-        ),
+        code="home", name_zh="家居", price_range=(39, 699), cost_ratio=(0.45, 0.60),
+        refund_rate=0.06, gen_z_affinity=0.6,
+        refund_reasons=(("quality_issue", 3), ("not_as_described", 3), ("changed_mind", 2),
+                        ("late_delivery", 1)),
+        products=("香薰蠟燭", "收納盒", "四件套", "抱枕", "保溫杯", "餐具套裝", "地墊",
+                  "台燈", "掛鐘", "毛巾"),
     ),
     Category(
-        "digital",
-        "數碼",
-        (99, 899),
-        (0.55, 0.65),
-        0.06,
-        (
-            "藍牙耳機",
-            "充電寶",
-            "數據線",
-            "手機殼",
-            "智能手環",
-            "鍵盤",
-            "鼠標",
-            "音箱",
-            "自拍杆",
-            "U盤",
-        ),
+        code="digital", name_zh="數碼", price_range=(99, 899), cost_ratio=(0.55, 0.65),
+        refund_rate=0.08, gen_z_affinity=1.0,
+        refund_reasons=(("quality_issue", 5), ("not_as_described", 2), ("changed_mind", 2)),
+        products=("藍牙耳機", "充電寶", "數據線", "手機殼", "智能手環", "鍵盤", "鼠標",
+                  "音箱", "自拍杆", "U盤"),
     ),
     Category(
-        "personal_care",
-        "個護",
-        (29, 299),
-        (0.40, 0.55),
-        0.04,
-        (
-            "洗髮水",
-            "沐浴露",
-            "牙膏",
-            "電動牙刷",
-            "身體乳",
-            "護手霜",
-            "剃鬚刀",
-            "洗面奶",
-            "止汗露",
-            "髮膜",
-        ),
+        code="personal_care", name_zh="個護", price_range=(29, 299), cost_ratio=(0.40, 0.55),
+        refund_rate=0.035, gen_z_affinity=0.7,
+        refund_reasons=(("quality_issue", 3), ("changed_mind", 2), ("late_delivery", 1)),
+        products=("洗髮水", "沐浴露", "牙膏", "電動牙刷", "身體乳", "護手霜", "剃鬚刀",
+                  "洗面奶", "止汗露", "髮膜"),
     ),
-)
+)  # fmt: skip
 
-REFUND_REASONS = (
-    "quality_issue",
-    "wrong_size",
-    "not_as_described",
-    "changed_mind",
-    "late_delivery",
-)
+# How list prices end (cents): 99 元, 89.90 元, 129.99 元, 59.80 元. Chinese shops price just
+# under a round figure, most often with a 9.
+PRICE_ENDINGS = ((-100, 0.35), (-10, 0.35), (-1, 0.15), (-20, 0.15))
 
-# Provinces and cities with their share of customers.
-PLACES: tuple[tuple[str, str, float], ...] = (
-    ("廣東", "廣州", 0.07),
-    ("廣東", "深圳", 0.08),
-    ("上海", "上海", 0.09),
-    ("北京", "北京", 0.08),
-    ("浙江", "杭州", 0.07),
-    ("浙江", "寧波", 0.03),
-    ("江蘇", "南京", 0.05),
-    ("江蘇", "蘇州", 0.05),
-    ("四川", "成都", 0.07),
-    ("湖北", "武漢", 0.05),
-    ("陝西", "西安", 0.04),
-    ("重慶", "重慶", 0.05),
-    ("福建", "廈門", 0.03),
-    ("山東", "青島", 0.04),
-    ("湖南", "長沙", 0.04),
-    ("河南", "鄭州", 0.04),
-    ("天津", "天津", 0.03),
-    ("遼寧", "沈陽", 0.02),
-    ("雲南", "昆明", 0.02),
-    ("安徽", "合肥", 0.02),
+# Provinces and cities, with their share of the shop's visitors and the city tier
+# (1 = 北上廣深, 2 = new first-tier, 3 = the rest; seeds/reference/city_tiers.csv).
+PLACES: tuple[tuple[str, str, float, int], ...] = (
+    ("廣東", "廣州", 0.065, 1),
+    ("廣東", "深圳", 0.07, 1),
+    ("上海", "上海", 0.08, 1),
+    ("北京", "北京", 0.075, 1),
+    ("浙江", "杭州", 0.06, 2),
+    ("浙江", "寧波", 0.025, 2),
+    ("江蘇", "南京", 0.04, 2),
+    ("江蘇", "蘇州", 0.04, 2),
+    ("四川", "成都", 0.055, 2),
+    ("湖北", "武漢", 0.04, 2),
+    ("陝西", "西安", 0.03, 2),
+    ("重慶", "重慶", 0.04, 2),
+    ("湖南", "長沙", 0.03, 2),
+    ("河南", "鄭州", 0.03, 2),
+    ("天津", "天津", 0.025, 2),
+    ("山東", "青島", 0.025, 2),
+    ("安徽", "合肥", 0.02, 2),
+    ("廣東", "東莞", 0.02, 2),
+    ("廣東", "佛山", 0.02, 2),
+    ("福建", "廈門", 0.02, 3),
+    ("遼寧", "沈陽", 0.015, 3),
+    ("雲南", "昆明", 0.015, 3),
+    ("浙江", "溫州", 0.015, 3),
+    ("福建", "泉州", 0.012, 3),
+    ("廣西", "南寧", 0.012, 3),
+    ("貴州", "貴陽", 0.012, 3),
+    ("江西", "南昌", 0.012, 3),
+    ("山西", "太原", 0.01, 3),
+    ("河北", "石家莊", 0.012, 3),
+    ("甘肅", "蘭州", 0.008, 3),
+    ("河南", "洛陽", 0.008, 3),
+    ("江蘇", "揚州", 0.008, 3),
+    ("江蘇", "徐州", 0.008, 3),
+    ("四川", "綿陽", 0.006, 3),
+    ("廣西", "桂林", 0.006, 3),
 )
 
 SURNAMES = "王李張劉陳楊黃趙吳周徐孫馬朱胡郭何林高羅鄭梁謝宋唐許韓馮鄧曹彭曾蕭田董潘袁蔡蔣余"
@@ -305,38 +265,12 @@ STREETS = (
     "科技園路",
     "濱江路",
 )
-
-MEMBER_TIERS = (("none", 0.45), ("regular", 0.35), ("silver", 0.14), ("gold", 0.06))
-DEVICES = (("ios", 0.44), ("android", 0.46), ("desktop", 0.08), ("tablet", 0.02))
-HOUR_WEIGHTS = (
-    0.8,
-    0.4,
-    0.2,
-    0.1,
-    0.1,
-    0.2,
-    0.5,
-    1.2,
-    2.0,
-    3.0,
-    3.8,
-    4.2,
-    4.4,
-    4.0,
-    3.6,
-    3.4,
-    3.6,
-    4.0,
-    4.6,
-    5.4,
-    6.6,
-    7.4,
-    6.0,
-    2.6,
+MEMBER_TIERS = ("none", "regular", "silver", "gold")
+DEVICES = ("ios", "android", "desktop", "tablet")
+REFUND_REASONS = (
+    "quality_issue",
+    "wrong_size",
+    "not_as_described",
+    "changed_mind",
+    "late_delivery",
 )
-
-# Campaign multipliers by phase: on traffic and buyers, and on a session's chance to buy
-# (shoppers browse and add to cart in the warm-up, wait for the burst's prices, then pay).
-PHASE_LIFT = {"warmup": 1.35, "burst": 2.6, "tail": 1.5}
-PHASE_CONVERSION = {"warmup": 0.85, "burst": 1.35, "tail": 1.1}
-WEEKDAY_LIFT = (1.0, 0.97, 0.98, 1.0, 1.08, 1.28, 1.22)  # Monday .. Sunday

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
@@ -72,7 +72,10 @@ def test_one_ltv_cell_counts_only_elapsed_windows(shop):
     # July at 180 days: the as-of date (2025-12-31) cuts through the cohort.
     cohort, days = dt.date(2025, 7, 1), 180
     elapsed, revenue, margin, cohort_size = 0, Decimal(0), Decimal(0), 0
-    channel = "unattributed"
+    # the cohort's most common acquisition channel
+    channel = Counter(
+        profile[c][0] for c, paid in orders.items() if paid[0][0].replace(day=1) == cohort
+    ).most_common(1)[0][0]
     for customer_id, paid in orders.items():
         first = paid[0][0]
         if first.replace(day=1) != cohort or profile[customer_id][0] != channel:

@@ -228,7 +228,9 @@ class OrderDesk:
             refunds = []
             for index, quantity, price, line_discount in returned:
                 line_amount = quantity * price - line_discount
-                share = discount * line_amount // max(amount, 1)
+                # the line's share of the order discount, rounded up: a refund never exceeds
+                # what the line paid however the discount's cents are spread over the lines
+                share = -(-discount * line_amount // max(amount, 1))
                 refunds.append((self.products[index].product_id, line_amount - share))
         for product_id, refund in refunds:
             rows.add(

@@ -37,7 +37,7 @@ class Scale:
 SCALE_DEMO_VISITORS = 48.0
 
 SCALES: dict[str, Scale] = {
-    # ~3,500 customers, ~9,000 paid orders and ~75,000 sessions over 2024-2025.
+    # ~4,000 customers, ~9,600 paid orders and ~100,000 sessions over 2024-2025.
     "demo": Scale(
         name="demo",
         new_visitors_per_day=SCALE_DEMO_VISITORS,
@@ -45,20 +45,20 @@ SCALES: dict[str, Scale] = {
         session_id_width=6,
         event_id_width=7,
     ),
-    # ~20x, ~200x and ~2,000x the demo: ~50,000 / ~1 million / ~10 million paid orders.
+    # ~5x, ~100x and ~1,000x the demo: ~50,000 / ~1 million / ~10 million paid orders.
     "small": Scale(
-        name="small", new_visitors_per_day=380.0, id_width=7, session_id_width=7, event_id_width=8
+        name="small", new_visitors_per_day=250.0, id_width=7, session_id_width=7, event_id_width=8
     ),
     "medium": Scale(
         name="medium",
-        new_visitors_per_day=7_400.0,
+        new_visitors_per_day=4_900.0,
         id_width=8,
         session_id_width=9,
         event_id_width=10,
     ),
     "large": Scale(
         name="large",
-        new_visitors_per_day=74_000.0,
+        new_visitors_per_day=49_000.0,
         id_width=9,
         session_id_width=10,
         event_id_width=11,

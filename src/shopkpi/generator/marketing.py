@@ -85,13 +85,14 @@ class Marketing:
             phase = campaign.phase(day) if campaign is not None else None
             if phase == "burst":
                 weight *= b.BURST_CPC
-            if campaign is not None and not campaign.shop_wide:
-                weight *= b.OWN_CAMPAIGN_LIFT[campaign.campaign_type][phase]
-                if campaign.campaign_type == "live_stream" and phase == "burst":
-                    # the stream's own crowd, in units of the channel's ordinary demand
-                    weight += b.LIVE_STREAM_VIEWERS / self._acquisition_share[channel]
-            elif self.calendar.stage(day) not in (None, "warmup", "slump"):
-                weight *= b.PROMOTION_CHANNEL_LIFT.get(channel, 1.0)
+            weight *= self.calendar.channel_lift(channel, day)
+            if (
+                campaign is not None
+                and campaign.campaign_type == "live_stream"
+                and phase == "burst"
+            ):
+                # the stream's own crowd, in units of the channel's ordinary demand
+                weight += b.LIVE_STREAM_VIEWERS / self._acquisition_share[channel]
             total += weight
         return total
 

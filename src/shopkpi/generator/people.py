@@ -10,11 +10,15 @@ buy (or claim a new-member coupon); their member tier follows how often they sho
 
 from __future__ import annotations
 
+from math import erf, sqrt
+from statistics import NormalDist
+
 import numpy as np
+from scipy.special import gammainc
 
 from shopkpi.generator import behaviour as b
 from shopkpi.generator import catalog
-from shopkpi.generator.rows import DayRows, Draws, Ids, cumulative
+from shopkpi.generator.rows import DayRows, Draws, Ids, cumulative, weighted_names
 
 # The member tier a loyalty score falls in: thresholds on the standard normal scale.
 _TIER_EDGES = np.cumsum([share for _, share in b.MEMBER_TIER_SHARES])[:-1]
@@ -57,10 +61,7 @@ class People:
         self.count = 0
         self._places = cumulative([p[2] for p in catalog.PLACES])
         self._devices = {gz: cumulative(w) for gz, w in b.DEVICE_WEIGHTS.items()}
-        self._genders, self._gender_cumulative = (
-            [g for g, _ in b.GENDER_WEIGHTS],
-            cumulative([w for _, w in b.GENDER_WEIGHTS]),
-        )
+        self._genders, self._gender_cumulative = weighted_names(b.GENDER_WEIGHTS)
         # A loyalty score's normal quantiles (for member tiers) need the distribution's CDF.
         self._loyalty_scale = b.LOYALTY_MEAN / b.LOYALTY_SHAPE
 
@@ -136,18 +137,12 @@ class People:
 
 
 def _normal_cdf(x: float) -> float:
-    from math import erf, sqrt
-
     return 0.5 * (1.0 + erf(x / sqrt(2.0)))
 
 
 def _normal_quantile(p: float) -> float:
-    from statistics import NormalDist
-
     return NormalDist().inv_cdf(p)
 
 
 def _gamma_cdf(x: float, shape: float) -> float:
-    from scipy.special import gammainc
-
     return float(gammainc(shape, x))

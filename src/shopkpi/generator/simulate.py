@@ -31,7 +31,15 @@ from shopkpi.generator.marketing import Marketing
 from shopkpi.generator.operations import Inventory, make_products
 from shopkpi.generator.orders import OrderDesk
 from shopkpi.generator.people import People, Person
-from shopkpi.generator.rows import SECONDS_PER_DAY, Clock, DayRows, Draws, Ids, weighted_names
+from shopkpi.generator.rows import (
+    SECONDS_PER_DAY,
+    Clock,
+    DayRows,
+    Draws,
+    Ids,
+    cumulative,
+    weighted_names,
+)
 from shopkpi.generator.stories import Stories
 from shopkpi.generator.timeline import Calendar
 
@@ -180,15 +188,10 @@ class ShopSimulation:
 
     # ------------------------------------------------------------------ one day
     def _acquisition_mix(self, day: int) -> list[float]:
-        weights = np.array([b.ACQUISITION_WEIGHTS[c] for c in CHANNEL_CODES])
-        stage = self.calendar.stage(day)
-        for i, code in enumerate(CHANNEL_CODES):
-            if stage not in (None, "warmup", "slump"):
-                weights[i] *= b.PROMOTION_CHANNEL_LIFT.get(code, 1.0)
-            campaign = self.calendar.campaign_for(code, day)
-            if campaign is not None and not campaign.shop_wide:
-                weights[i] *= b.OWN_CAMPAIGN_LIFT[campaign.campaign_type][campaign.phase(day)]
-        return np.cumsum(weights / weights.sum()).tolist()
+        weights = [
+            b.ACQUISITION_WEIGHTS[c] * self.calendar.channel_lift(c, day) for c in CHANNEL_CODES
+        ]
+        return cumulative(weights)
 
     def _second(self, day: int, curve) -> int:
         hour = self.draws.index(curve)
@@ -220,19 +223,18 @@ class ShopSimulation:
             plays.append((second, sequence, person, purpose, channel))
         mix = self._acquisition_mix(day)
         arrivals = int(self.rng.poisson(self.scale.new_visitors_per_day * calendar.demand[day]))
-        for n in range(arrivals):
-            channel = CHANNEL_CODES[d.index(mix)]
+        # a live stream's night brings its own crowd through kol_live on top of the day's mix
+        viewers = (
+            int(self.rng.poisson(self.scale.new_visitors_per_day * b.LIVE_STREAM_VIEWERS))
+            if live
+            else 0
+        )
+        for n in range(arrivals + viewers):
+            channel = CHANNEL_CODES[d.index(mix)] if n < arrivals else "kol_live"
             person = self.people.arrive(channel, weekend)
             self._persons[person.number] = person
             curve = calendar.hour_curve(day, live and channel == "kol_live")
             plays.append((self._second(day, curve), -1 - n, person, BROWSE, channel))
-        if live:
-            viewers = int(self.rng.poisson(self.scale.new_visitors_per_day * b.LIVE_STREAM_VIEWERS))
-            for n in range(arrivals, arrivals + viewers):
-                person = self.people.arrive("kol_live", weekend)
-                self._persons[person.number] = person
-                curve = calendar.hour_curve(day, live=True)
-                plays.append((self._second(day, curve), -1 - n, person, BROWSE, "kol_live"))
         plays.sort(key=lambda play: (play[0], play[1]))
         for second, _, person, purpose, channel in plays:
             at = base + second

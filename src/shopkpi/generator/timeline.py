@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from shopkpi.generator import behaviour as b
 from shopkpi.generator.catalog import Scale
+from shopkpi.generator.rows import cumulative
 
 # Chinese New Year's day (正月初一) in the years a scale can cover.
 CHINESE_NEW_YEAR = {
@@ -165,9 +167,9 @@ class Calendar:
         # Cumulative demand: waits between visits are measured in demand-days, so people come
         # back more often when the shop is busy (pushes, ads and word of mouth).
         self.cumulative = np.concatenate([[0.0], np.cumsum(self.demand)])
-        self.hour_cumulative = _cumulative(HOUR_WEIGHTS)
-        self.big_day_hour_cumulative = _cumulative(BIG_DAY_HOUR_WEIGHTS)
-        self.live_hour_cumulative = _cumulative(LIVE_HOUR_WEIGHTS)
+        self.hour_cumulative = cumulative(HOUR_WEIGHTS)
+        self.big_day_hour_cumulative = cumulative(BIG_DAY_HOUR_WEIGHTS)
+        self.live_hour_cumulative = cumulative(LIVE_HOUR_WEIGHTS)
 
     def _promotion(self, day: int) -> tuple[Campaign, str] | None:
         """The shop-wide promotion on a day and its stage: warmup, first, burst, big, tail,
@@ -194,10 +196,6 @@ class Calendar:
         promotion = self.promotion[day]
         return promotion[1] if promotion else None
 
-    def promotion_label(self, day: int) -> str | None:
-        promotion = self.promotion[day]
-        return promotion[0].label if promotion else None
-
     def _demand(self, day: int) -> float:
         date = self.dates[day]
         growth = (1.0 + YEARLY_GROWTH) ** (day / 365.0)
@@ -214,6 +212,17 @@ class Calendar:
 
     def campaign_for(self, channel: str, day: int) -> Campaign | None:
         return self._on.get((channel, day))
+
+    def channel_lift(self, channel: str, day: int) -> float:
+        """How much a campaign lifts a channel's share of the day's new visitors: its own
+        campaign (a live stream, a fission drive) by phase, or a shop-wide promotion from its
+        first day of sales."""
+        campaign = self.campaign_for(channel, day)
+        if campaign is not None and not campaign.shop_wide:
+            return b.OWN_CAMPAIGN_LIFT[campaign.campaign_type][campaign.phase(day)]
+        if self.stage(day) not in (None, "warmup", "slump"):
+            return b.PROMOTION_CHANNEL_LIFT.get(channel, 1.0)
+        return 1.0
 
     def live_stream_on(self, day: int) -> Campaign | None:
         """A live stream broadcasting on a day (its burst)."""
@@ -244,8 +253,3 @@ class Calendar:
         """The day reached ``wait`` demand-days after the end of ``start_day``."""
         target = self.cumulative[min(start_day + 1, self.days)] + wait
         return int(np.searchsorted(self.cumulative, target)) - 1
-
-
-def _cumulative(weights) -> np.ndarray:
-    weights = np.asarray(weights, dtype=float)
-    return np.cumsum(weights / weights.sum())

@@ -12,7 +12,7 @@ from conftest import query
 
 pytestmark = pytest.mark.integration
 
-SCHEMAS = ("intermediate", "marts")
+SCHEMAS = ("intermediate", "marts", "metrics")
 
 # md5 of a relation's rows as text, in text order (so the physical row order does not count).
 ROWS_HASH = (

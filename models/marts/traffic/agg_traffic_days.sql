@@ -75,9 +75,11 @@ final as (
         coalesce(daily.organic_sessions, 0) as organic_sessions,
         coalesce(daily.private_domain_sessions, 0) as private_domain_sessions,
         coalesce(daily.referral_sessions, 0) as referral_sessions,
+        coalesce(daily.sessions_with_events, 0) as sessions_with_events,
         coalesce(daily.bounced_sessions, 0) as bounced_sessions,
         coalesce(daily.slow_page_load_sessions, 0) as slow_page_load_sessions,
         coalesce(daily.homepage_views, 0) as homepage_views,
+        coalesce(daily.homepage_dwell_ms, 0) as homepage_dwell_ms,
         coalesce(bots.bot_sessions, 0) as bot_sessions,
         coalesce(new_visitors.new_visitors, 0) as new_visitors,
         coalesce(new_visitors.new_visitors_buying_within_window, 0)

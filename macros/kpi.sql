@@ -1,0 +1,58 @@
+{#-
+    KPI measures by period. `day_rows` names a relation or CTE with one row per KPI x day x
+    slice: kpi_id, date_day, slice_kind, slice_value, numerator, denominator. The measures of
+    ISO weeks (Monday to Sunday) and calendar months are the sums of their days' numerators
+    and denominators, so every rate is pooled, never an average of daily rates.
+-#}
+{% macro kpi_day_rollup(day_rows) -%}
+    select
+        kpi_id,
+        'day' as period_grain,
+        date_day as period_start_date,
+        slice_kind,
+        slice_value,
+        cast(numerator as decimal(38, 6)) as numerator,
+        cast(denominator as decimal(38, 6)) as denominator,
+        cast(null as double) as measured_value
+    from {{ day_rows }}
+    {%- for grain in ['week', 'month'] %}
+    union all
+    select
+        kpi_id,
+        '{{ grain }}' as period_grain,
+        cast(date_trunc('{{ grain }}', date_day) as date) as period_start_date,
+        slice_kind,
+        slice_value,
+        cast(sum(numerator) as decimal(38, 6)) as numerator,
+        cast(sum(denominator) as decimal(38, 6)) as denominator,
+        cast(null as double) as measured_value
+    from {{ day_rows }}
+    group by kpi_id, date_trunc('{{ grain }}', date_day), slice_kind, slice_value
+    {%- endfor %}
+{%- endmacro %}
+
+{#-
+    One KPI's day rows from a relation: the sums of its numerator and denominator expressions
+    per day and slice (a denominator of 'null' leaves a count or an amount on its own).
+-#}
+{% macro kpi_day_rows(
+    kpi_id, relation, numerator, denominator='null', slice_kind='total',
+    slice_value="'all'", date_column='date_day', where=none
+) -%}
+    select
+        '{{ kpi_id }}' as kpi_id,
+        {{ date_column }} as date_day,
+        '{{ slice_kind }}' as slice_kind,
+        cast({{ slice_value }} as varchar) as slice_value,
+        cast(sum({{ numerator }}) as decimal(38, 6)) as numerator,
+        {%- if denominator == 'null' %}
+        cast(null as decimal(38, 6)) as denominator
+        {%- else %}
+        cast(sum({{ denominator }}) as decimal(38, 6)) as denominator
+        {%- endif %}
+    from {{ relation }}
+    {%- if where %}
+    where {{ where }}
+    {%- endif %}
+    group by {{ date_column }}, {{ slice_value }}
+{%- endmacro %}

@@ -93,7 +93,7 @@ final as (
         target_basis,
         target_value,
         kpi_value - target_value as gap_to_target,
-        greatest(attainment, 0) as attainment,
+        case when attainment is not null then greatest(attainment, 0) end as attainment,
         case
             when attainment is null then 'no_target'
             when attainment >= {{ var('scorecard_on_target_from') }} then 'on_target'

@@ -14,6 +14,7 @@
         'implausible_value',
         'invalid_value',
         'unknown_channel',
+        'unknown_kpi',
         'orphan_reference',
         'parent_quarantined',
     ]) }}

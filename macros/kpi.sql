@@ -56,3 +56,26 @@
     {%- endif %}
     group by {{ date_column }}, {{ slice_value }}
 {%- endmacro %}
+
+{#-
+    Direction-aware attainment of a value against a reference (a target or a benchmark):
+    value / reference when higher is better, reference / value when lower is better, so 1 is
+    exactly on it and more is better either way; never below 0. A reference of 0 or less (or
+    a value of 0 when lower is better) is met or not: 1 or 0. Null without a reference, a
+    value or a direction.
+-#}
+{% macro kpi_attainment(value, reference, direction) -%}
+    case
+        when
+            {{ reference }} is null or {{ value }} is null
+            or coalesce({{ direction }}, 'none') not in ('higher', 'lower')
+            then null
+        when {{ direction }} = 'higher' and {{ reference }} > 0
+            then greatest({{ value }} / {{ reference }}, 0)
+        when {{ direction }} = 'higher'
+            then case when {{ value }} >= {{ reference }} then 1.0 else 0.0 end
+        when {{ value }} > 0
+            then greatest({{ reference }} / {{ value }}, 0)
+        else case when {{ value }} <= {{ reference }} then 1.0 else 0.0 end
+    end
+{%- endmacro %}

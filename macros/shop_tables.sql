@@ -16,6 +16,8 @@
         'marketing_budgets',
         'reviews',
         'inventory_snapshots',
+        'kpi_targets',
+        'kpi_benchmarks',
     ]) }}
 {%- endmacro %}
 

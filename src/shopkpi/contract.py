@@ -73,7 +73,12 @@ class Table:
 SOURCE_FILE = "_source_file"
 SOURCE_LINE = "_source_line"
 
-_TIME_COLUMNS = {"spend_date": "date", "budget_month": "date", "snapshot_date": "date"}
+_TIME_COLUMNS = {
+    "spend_date": "date",
+    "budget_month": "date",
+    "snapshot_date": "date",
+    "period_start_date": "date",
+}
 
 
 def _c(
@@ -304,6 +309,79 @@ TABLES: dict[str, Table] = {
             required=False,
             parents=("products",),
         ),
+        # The two tables a manager maintains rather than a system exports: the shop's own
+        # targets (they depend on its size) and external benchmarks (catalogue section 9).
+        # Their numbers are text, parsed in staging, so that a mistyped one is quarantined
+        # with its reason instead of stopping the load.
+        Table(
+            "kpi_targets",
+            "One row per KPI x slice: the shop's own target, in place of the KPI registry's.",
+            ("kpi_id", "slice_value"),
+            (
+                _c("kpi_id", TEXT, "KPI code, as in seeds/metrics/kpi_registry.csv."),
+                _c(
+                    "slice_value",
+                    TEXT,
+                    "The one slice the target is for (a channel, category, campaign ... code; "
+                    "'all' for the shop total). Empty: the KPI's usual scope (the registry's "
+                    "target slice if it names one, else the shop total for an amount or a "
+                    "count, else every slice).",
+                    optional=True,
+                ),
+                _c(
+                    "target",
+                    TEXT,
+                    "Target in the KPI's unit: money in CNY, shares as fractions (0.052) or "
+                    "with a percent sign (5.2%). Where the registry's target is a change on "
+                    "the same period last year, the change (0.20 = +20%); a KPI without a "
+                    "registry target gets an absolute one.",
+                ),
+                _c(
+                    "is_target_per_day",
+                    BOOL,
+                    "true: a per-day target, multiplied by the days of a week or a month. "
+                    "Empty: as the registry says.",
+                    optional=True,
+                ),
+                _c("note", TEXT, "Free text: who set the target and why.", optional=True),
+            ),
+            required=False,
+        ),
+        Table(
+            "kpi_benchmarks",
+            "One row per KPI x benchmark kind x period: an external figure to compare with.",
+            ("kpi_id", "benchmark_kind", "period_grain", "period_start_date"),
+            (
+                _c("kpi_id", TEXT, "KPI code, as in seeds/metrics/kpi_registry.csv."),
+                _c(
+                    "benchmark_kind",
+                    TEXT,
+                    "industry (行業基準) / competitor (競品平均) / top_shop (頭部店鋪).",
+                ),
+                _c(
+                    "period_grain",
+                    TEXT,
+                    "day / week / month / year / campaign_phase: the grain the value is for. "
+                    "Empty: every grain.",
+                    optional=True,
+                ),
+                _c(
+                    "period_start_date",
+                    TEXT,
+                    "First day of the one period the value is for (YYYY-MM-DD, with "
+                    "period_grain). Empty: every period of the grain.",
+                    optional=True,
+                ),
+                _c(
+                    "value",
+                    TEXT,
+                    "The benchmark in the KPI's unit: money in CNY, shares as fractions "
+                    "(0.032) or with a percent sign (3.2%).",
+                ),
+                _c("source", TEXT, "Where the figure comes from.", optional=True),
+            ),
+            required=False,
+        ),
     )
 }
 
@@ -344,8 +422,10 @@ RULES: dict[str, str] = {
     "negative_amount": "A money, quantity, count or duration column is negative.",
     "implausible_value": "An amount or quantity above its plausibility bound (vars "
     "plausible_max_amount_cny, plausible_max_quantity): an outlier to check at the source.",
-    "invalid_value": "A coded column holds a value outside its accepted set or range.",
+    "invalid_value": "A coded column holds a value outside its accepted set or range, or a "
+    "number delivered as text (a target, a benchmark) is not a number.",
     "unknown_channel": "The channel code is not in the channels seed.",
+    "unknown_kpi": "The KPI code is not in the kpi_registry seed.",
     "orphan_reference": "A reference points to a row that does not exist in its parent table.",
     "parent_quarantined": "The parent row exists but was itself quarantined.",
 }

@@ -181,6 +181,8 @@ def write_no_repeat_shop(out: Path) -> Path:
                     "ad_spend",
                     "marketing_budgets",
                     "inventory_snapshots",
+                    "kpi_targets",
+                    "kpi_benchmarks",
                 )
             },
         },
@@ -199,7 +201,8 @@ def write_no_repeat_shop(out: Path) -> Path:
 def write_single_day_shop(out: Path, day: str = SINGLE_DAY) -> Path:
     """The demo cut to what happened on one shop day: orders created and (if paid) paid that
     day, their lines and that day's refunds and reviews; that day's sessions, events, spend
-    and stock; the day's month of budgets. Customers, products and campaigns stay whole."""
+    and stock; the day's month of budgets. Customers, products, campaigns, the KPI targets
+    and the benchmarks stay whole."""
     on_day = f"left({{}}, 10) = '{day}'"
     orders = "(select order_id from kept_orders)"
     sessions = "(select session_id from kept_sessions)"
@@ -223,6 +226,8 @@ def write_single_day_shop(out: Path, day: str = SINGLE_DAY) -> Path:
             f"where budget_month = '{day[:8]}01'",
             "inventory_snapshots": f"select * from {_demo_csv('inventory_snapshots')} "
             f"where snapshot_date = '{day}'",
+            "kpi_targets": f"select * from {_demo_csv('kpi_targets')}",
+            "kpi_benchmarks": f"select * from {_demo_csv('kpi_benchmarks')}",
         },
         setup=(
             f"""

@@ -14,6 +14,7 @@ from shopkpi.contract import TABLES
 from shopkpi.generator.catalog import SCALES
 from shopkpi.generator.dirty import dirty_rows, manifest
 from shopkpi.generator.simulate import ShopSimulation
+from shopkpi.generator.targets import SalesTally, benchmark_rows, target_rows
 from shopkpi.generator.writer import TableWriter
 
 SAMPLE_ROWS = 12
@@ -44,9 +45,15 @@ def generate(scale: str, seed: int, out_dir: Path, fmt: str = "csv", dirty: bool
     try:
         for table, rows in simulation.static_rows().items():
             write(table, rows)
+        tally = SalesTally()
         for day in simulation.run():
+            tally.observe(day.tables)
             for table in TABLES:
                 write(table, day.tables.get(table, []))
+        # The shop's own targets, scaled to what it sold, and the benchmarks it compares with.
+        shop = simulation.scale
+        write("kpi_targets", target_rows(tally, shop.start, shop.days))
+        write("kpi_benchmarks", benchmark_rows())
         summary: dict = {"scale": scale, "seed": seed, "format": fmt}
         if dirty:
             injected = dirty_rows(samples, simulation.scale.start)

@@ -314,6 +314,37 @@ def dirty_rows(
         (before, product_id, -3, 5),
         (before2, product_id, -1, 5),
     )
+
+    add("kpi_targets", "duplicate_key", samples["kpi_targets"][0])
+    add(
+        "kpi_targets",
+        "invalid_value",
+        ("gmv", "tmall", "lots", None, "a target that is not a number"),
+    )
+    add(
+        "kpi_targets",
+        "unknown_kpi",
+        ("gmv_daily", None, "5000", True, "a KPI code the registry does not have"),
+    )
+    source = "illustrative"
+    add(
+        "kpi_benchmarks",
+        "invalid_value",
+        ("ctr", "neighbour_shop", None, None, "0.02", source),
+        ("bounce_rate", "industry", "month", None, "n/a", source),
+        ("bounce_rate", "industry", "month", "2025-06-18", "0.40", source),
+    )
+    add(
+        "kpi_benchmarks",
+        "unknown_kpi",
+        ("conversion_rate", "industry", None, None, "0.035", source),
+        ("roas", "competitor", "month", None, "3.1", source),
+    )
+    add(
+        "kpi_benchmarks",
+        "unparseable_timestamp",
+        ("bounce_rate", "industry", "day", "2025-02-30", "0.40", source),
+    )
     return out
 
 

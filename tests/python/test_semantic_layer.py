@@ -305,6 +305,64 @@ def test_metricflow_gives_the_marts_figures(layer, clean_warehouse, case):
     assert not wrong, f"{case.metric} differs from the marts (MetricFlow, marts): {wrong}"
 
 
+KPI_TABLE_CASES = [
+    case
+    for case in CASES
+    if case.kpi_id == case.metric
+    and case.kpi_id
+    in {
+        "gmv",
+        "net_revenue",
+        "paid_orders",
+        "aov",
+        "gross_margin_rate",
+        "sessions",
+        "session_conversion_rate",
+        "cart_to_payment_rate",
+        "bounce_rate",
+        "first_purchase_conversion_rate",
+        "ad_spend",
+        "ctr",
+        "cpc",
+        "roi",
+        "refund_order_rate",
+        "negative_review_share",
+        "stock_out_rate",
+    }
+]
+
+
+@pytest.mark.parametrize(
+    "case",
+    KPI_TABLE_CASES,
+    ids=[f"{c.kpi_id}-{c.period_grain}-{c.slice_kind}" for c in KPI_TABLE_CASES],
+)
+def test_metricflow_gives_the_kpi_tables_figures(layer, clean_warehouse, case):
+    """The same KPI through MetricFlow and in metrics.kpi_values: every figure MetricFlow
+    gives is the KPI table's; a period the KPI table has and MetricFlow leaves out is empty."""
+    in_table = _figures(
+        query(
+            clean_warehouse,
+            "select period_start_date, slice_value, kpi_value from metrics.kpi_values "
+            f"where kpi_id = '{case.kpi_id}' and period_grain = '{case.period_grain}' "
+            f"and slice_kind = '{case.slice_kind}'",
+        )
+    )
+    got = metricflow_figures(layer, case)
+    assert len(got) >= 12
+    wrong = {
+        key: (value, in_table.get(key))
+        for key, value in got.items()
+        if key not in in_table or abs(value - in_table[key]) > case.tolerance
+    }
+    assert not wrong, f"{case.kpi_id} differs (MetricFlow, kpi_values): {wrong}"
+    assert all(in_table[key] == 0 for key in in_table.keys() - got.keys())
+
+
+def test_a_dozen_kpis_are_checked_against_the_kpi_tables():
+    assert len({case.kpi_id for case in KPI_TABLE_CASES}) >= 12
+
+
 def test_the_cases_cover_the_kpis_of_the_brief():
     checked = {case.kpi_id for case in CASES}
     assert {

@@ -118,9 +118,7 @@ def backtest(
     results, used = fit(gmv[: origins[0]], features[: origins[0]])
     rows = []
     for origin in origins:
-        filtered = results.apply(
-            np.log1p(gmv[:origin]), exog=_regressors(features[:origin], used)
-        )
+        filtered = results.apply(np.log1p(gmv[:origin]), exog=_regressors(features[:origin], used))
         predicted = _predict(filtered, used, features[origin : origin + horizon], level)
         naive = seasonal_naive(gmv, origin, horizon)
         for step in range(horizon):

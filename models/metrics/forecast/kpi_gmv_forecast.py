@@ -36,9 +36,7 @@ def model(dbt, session):
     level = float(dbt.config.get("forecast_interval_level"))
     days = _days(dbt)
     history = days["is_history"].astype(bool)
-    features = forecast.np.column_stack(
-        [days[name].astype(float) for name in forecast.FEATURES]
-    )
+    features = forecast.np.column_stack([days[name].astype(float) for name in forecast.FEATURES])
     gmv = days["gmv_cny"][history].astype(float)
     result = forecast.forecast(gmv, features[history], features[~history], level)
     dates = days["date_day"]

@@ -56,3 +56,16 @@
     {%- endif %}
     group by {{ date_column }}, {{ slice_value }}
 {%- endmacro %}
+
+{#-
+    The scorecard status of an attainment: on_target from var scorecard_on_target_from,
+    watch from var scorecard_watch_from, off_target below, no_target without one.
+-#}
+{% macro kpi_status(attainment) -%}
+    case
+        when {{ attainment }} is null then 'no_target'
+        when {{ attainment }} >= {{ var('scorecard_on_target_from') }} then 'on_target'
+        when {{ attainment }} >= {{ var('scorecard_watch_from') }} then 'watch'
+        else 'off_target'
+    end
+{%- endmacro %}

@@ -94,12 +94,7 @@ final as (
         target_value,
         kpi_value - target_value as gap_to_target,
         case when attainment is not null then greatest(attainment, 0) end as attainment,
-        case
-            when attainment is null then 'no_target'
-            when attainment >= {{ var('scorecard_on_target_from') }} then 'on_target'
-            when attainment >= {{ var('scorecard_watch_from') }} then 'watch'
-            else 'off_target'
-        end as status,
+        {{ kpi_status('attainment') }} as status,
         is_complete_period,
         is_provisional
     from attained

@@ -244,12 +244,7 @@ report_values as (
         kpi_value - last_year_value as change_vs_last_year,
         target_value,
         attainment,
-        case
-            when attainment is null then 'no_target'
-            when attainment >= {{ var('scorecard_on_target_from') }} then 'on_target'
-            when attainment >= {{ var('scorecard_watch_from') }} then 'watch'
-            else 'off_target'
-        end as status,
+        {{ kpi_status('attainment') }} as status,
         -- TODO(benchmarks): a benchmark of campaign ROI would be the registry KPI's own.
         cast(null as double) as benchmark_industry,
         cast(null as double) as benchmark_competitor,

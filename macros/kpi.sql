@@ -58,6 +58,19 @@
 {%- endmacro %}
 
 {#-
+    The scorecard status of an attainment: on_target from var scorecard_on_target_from,
+    watch from var scorecard_watch_from, off_target below, no_target without one.
+-#}
+{% macro kpi_status(attainment) -%}
+    case
+        when {{ attainment }} is null then 'no_target'
+        when {{ attainment }} >= {{ var('scorecard_on_target_from') }} then 'on_target'
+        when {{ attainment }} >= {{ var('scorecard_watch_from') }} then 'watch'
+        else 'off_target'
+    end
+{%- endmacro %}
+
+{#-
     Direction-aware attainment of a value against a reference (a target or a benchmark):
     value / reference when higher is better, reference / value when lower is better, so 1 is
     exactly on it and more is better either way; never below 0. A reference of 0 or less (or

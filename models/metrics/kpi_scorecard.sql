@@ -204,12 +204,7 @@ final as (
         target_value,
         kpi_value - target_value as gap_to_target,
         attainment,
-        case
-            when attainment is null then 'no_target'
-            when attainment >= {{ var('scorecard_on_target_from') }} then 'on_target'
-            when attainment >= {{ var('scorecard_watch_from') }} then 'watch'
-            else 'off_target'
-        end as status,
+        {{ kpi_status('attainment') }} as status,
         benchmark_industry,
         benchmark_competitor,
         benchmark_top_shop,

@@ -3,7 +3,8 @@ atomic step; ``shopkpi load-raw`` only loads a folder; ``shopkpi quality`` runs 
 data-quality gate; ``shopkpi generate`` writes a simulated shop's files; ``shopkpi
 contract`` writes the dbt files that repeat the raw contract (`make contract`);
 ``shopkpi compare-marts`` checks that a change left every mart's rows as they were;
-``shopkpi demo-figures`` measures what the demo shop looks like against its bands.
+``shopkpi demo-figures`` measures what the demo shop looks like against its bands;
+``shopkpi mf`` queries the semantic layer with MetricFlow (``mf``).
 
 Every user error is one line on standard error and exit code 2."""
 
@@ -151,6 +152,16 @@ def _contract(args: argparse.Namespace) -> int:
     return run(project_dir(), check=args.check)
 
 
+def _mf(args: argparse.Namespace) -> int:
+    from shopkpi.semantic_layer import SemanticLayerError, run_mf
+
+    try:
+        return run_mf(args.mf_arguments)
+    except SemanticLayerError as error:
+        print(f"shopkpi mf: {error}", file=sys.stderr)
+        return 2
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopkpi", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -243,11 +254,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="write nothing; exit 1 naming each file that differs from what the contract writes",
     )
     contract.set_defaults(func=_contract)
+
+    mf = sub.add_parser(
+        "mf",
+        add_help=False,
+        help="MetricFlow's `mf` on the semantic layer and $SHOPKPI_DB, without its PyPI "
+        "update check, e.g. shopkpi mf query --metrics gmv --group-by metric_time__month "
+        "(shopkpi mf --help lists its commands)",
+    )
+    mf.add_argument("mf_arguments", nargs=argparse.REMAINDER)
+    mf.set_defaults(func=_mf)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["mf"]:
+        # Everything after `mf` is MetricFlow's, options first included (argparse would
+        # take `--help` or `--version` for its own).
+        return _mf(argparse.Namespace(command="mf", mf_arguments=argv[1:]))
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -198,13 +198,10 @@ report_values as (
         target_value,
         case when status <> 'no_target' then attainment end as attainment,
         status,
-        -- TODO(benchmarks): kpi_scorecard is gaining the external benchmarks 行業基準 /
-        -- 競品平均 / top shops (benchmark_industry, benchmark_competitor,
-        -- benchmark_top_shop). Until it has them these are null; when it does, read
-        -- them from the scorecard row here and in monthly_values below.
-        cast(null as double) as benchmark_industry,
-        cast(null as double) as benchmark_competitor,
-        cast(null as double) as benchmark_top_shop,
+        -- The external benchmarks 行業基準 / 競品平均 / top shops of the scorecard row.
+        benchmark_industry,
+        benchmark_competitor,
+        benchmark_top_shop,
         is_complete_period,
         is_provisional
     from weekly_values
@@ -223,10 +220,9 @@ report_values as (
         target_value,
         case when status <> 'no_target' then attainment end as attainment,
         status,
-        -- TODO(benchmarks): as above, from the month's scorecard row.
-        cast(null as double) as benchmark_industry,
-        cast(null as double) as benchmark_competitor,
-        cast(null as double) as benchmark_top_shop,
+        benchmark_industry,
+        benchmark_competitor,
+        benchmark_top_shop,
         is_complete_period,
         is_provisional
     from monthly_values
@@ -245,7 +241,7 @@ report_values as (
         target_value,
         attainment,
         {{ kpi_status('attainment') }} as status,
-        -- TODO(benchmarks): a benchmark of campaign ROI would be the registry KPI's own.
+        -- Campaign ROI of a week pools the running campaigns: no scorecard row, no benchmark.
         cast(null as double) as benchmark_industry,
         cast(null as double) as benchmark_competitor,
         cast(null as double) as benchmark_top_shop,

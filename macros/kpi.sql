@@ -92,3 +92,21 @@
         else case when {{ value }} <= {{ reference }} then 1.0 else 0.0 end
     end
 {%- endmacro %}
+
+{#-
+    KPI measures from rows that already hold a period: kpi_id, slice_kind, slice_value,
+    numerator, denominator, and the period's grain and start (columns period_grain and
+    period_start_date, or a fixed grain and the named start column).
+-#}
+{% macro kpi_measures(relation, period_grain=none, period_start_column='period_start_date') -%}
+    select
+        kpi_id,
+        {% if period_grain %}'{{ period_grain }}'{% else %}period_grain{% endif %} as period_grain,
+        {{ period_start_column }} as period_start_date,
+        slice_kind,
+        slice_value,
+        cast(numerator as decimal(38, 6)) as numerator,
+        cast(denominator as decimal(38, 6)) as denominator,
+        cast(null as double) as measured_value
+    from {{ relation }}
+{%- endmacro %}

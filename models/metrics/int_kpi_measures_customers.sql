@@ -232,16 +232,7 @@ final as (
     union all
     select * from repurchase_rows
     union all
-    select
-        kpi_id,
-        'month' as period_grain,
-        month_start_date as period_start_date,
-        slice_kind,
-        slice_value,
-        cast(numerator as decimal(38, 6)) as numerator,
-        cast(denominator as decimal(38, 6)) as denominator,
-        cast(null as double) as measured_value
-    from month_rows
+    {{ kpi_measures('month_rows', 'month', 'month_start_date') }}
 )
 
 select * from final

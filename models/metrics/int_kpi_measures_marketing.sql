@@ -225,27 +225,9 @@ phase_rows as (
 final as (
     {{ kpi_day_rollup('day_rows') }}
     union all
-    select
-        kpi_id,
-        'month' as period_grain,
-        month_start_date as period_start_date,
-        slice_kind,
-        slice_value,
-        cast(numerator as decimal(38, 6)) as numerator,
-        cast(denominator as decimal(38, 6)) as denominator,
-        cast(null as double) as measured_value
-    from month_rows
+    {{ kpi_measures('month_rows', 'month', 'month_start_date') }}
     union all
-    select
-        kpi_id,
-        'month' as period_grain,
-        month_start_date as period_start_date,
-        slice_kind,
-        slice_value,
-        cast(numerator as decimal(38, 6)) as numerator,
-        cast(denominator as decimal(38, 6)) as denominator,
-        cast(null as double) as measured_value
-    from ltv_cac_rows
+    {{ kpi_measures('ltv_cac_rows', 'month', 'month_start_date') }}
     union all
     select * from phase_rows
 )

@@ -195,7 +195,10 @@ buying_customers as (
             'buying_customers' as kpi_id,
             '{{ grain }}' as period_grain,
             cast(date_trunc('{{ grain }}', paid_date) as date) as period_start_date,
-            count(distinct customer_id) as customers
+            'total' as slice_kind,
+            'all' as slice_value,
+            count(distinct customer_id) as numerator,
+            null as denominator
         from paid_orders
         group by date_trunc('{{ grain }}', paid_date)
     {%- endfor %}
@@ -204,16 +207,7 @@ buying_customers as (
 final as (
     {{ kpi_day_rollup('day_rows') }}
     union all
-    select
-        kpi_id,
-        period_grain,
-        period_start_date,
-        'total' as slice_kind,
-        'all' as slice_value,
-        cast(customers as decimal(38, 6)) as numerator,
-        cast(null as decimal(38, 6)) as denominator,
-        cast(null as double) as measured_value
-    from buying_customers
+    {{ kpi_measures('buying_customers') }}
 )
 
 select * from final

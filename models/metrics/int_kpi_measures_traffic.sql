@@ -110,7 +110,10 @@ unique_visitors as (
         'uv' as kpi_id,
         'day' as period_grain,
         date_day as period_start_date,
-        unique_visitors as visitors
+        'total' as slice_kind,
+        'all' as slice_value,
+        unique_visitors as numerator,
+        null as denominator
     from traffic_days
     {%- for grain in ['week', 'month'] %}
         union all
@@ -118,7 +121,10 @@ unique_visitors as (
             'uv' as kpi_id,
             '{{ grain }}' as period_grain,
             cast(date_trunc('{{ grain }}', session_date) as date) as period_start_date,
-            count(distinct visitor_id) as visitors
+            'total' as slice_kind,
+            'all' as slice_value,
+            count(distinct visitor_id) as numerator,
+            null as denominator
         from human_sessions
         group by date_trunc('{{ grain }}', session_date)
     {%- endfor %}
@@ -127,16 +133,7 @@ unique_visitors as (
 final as (
     select * from rolled_up
     union all
-    select
-        kpi_id,
-        period_grain,
-        period_start_date,
-        'total' as slice_kind,
-        'all' as slice_value,
-        cast(visitors as decimal(38, 6)) as numerator,
-        cast(null as decimal(38, 6)) as denominator,
-        cast(null as double) as measured_value
-    from unique_visitors
+    {{ kpi_measures('unique_visitors') }}
 )
 
 select * from final

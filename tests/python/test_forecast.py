@@ -106,7 +106,8 @@ def test_on_the_demo_the_model_beats_seasonal_naive(clean_warehouse):
     summary = dict(
         query(
             clean_warehouse,
-            "select method, mean_absolute_error_cny from metrics.kpi_gmv_forecast_accuracy",
+            "select forecast_method, mean_absolute_error_cny "
+            "from metrics.kpi_gmv_forecast_accuracy",
         )
     )
     assert summary["seasonal_naive"] == pytest.approx(naive_error / len(backtest), rel=1e-9)

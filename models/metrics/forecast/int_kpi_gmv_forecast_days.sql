@@ -32,24 +32,28 @@ flagged as (
         max(case
             when campaigns.campaign_type <> 'live_stream'
                 and days.date_day >= campaigns.warmup_start_date
-                and days.date_day < campaigns.burst_start_date then 1 else 0
+                and days.date_day < campaigns.burst_start_date then 1
+            else 0
         end) as is_warmup,
         max(case
             when campaigns.campaign_type <> 'live_stream'
                 and days.date_day >= campaigns.burst_start_date
-                and days.date_day < campaigns.tail_start_date then 1 else 0
+                and days.date_day < campaigns.tail_start_date then 1
+            else 0
         end) as is_burst,
         max(case
             when campaigns.campaign_type <> 'live_stream'
                 and days.date_day >= campaigns.tail_start_date
-                and days.date_day < campaigns.end_date then 1 else 0
+                and days.date_day < campaigns.end_date then 1
+            else 0
         end) as is_tail,
         max(case when days.date_day = campaigns.campaign_event_date then 1 else 0 end)
             as is_event_day,
         max(case
             when campaigns.campaign_type = 'live_stream'
                 and days.date_day >= campaigns.burst_start_date
-                and days.date_day < campaigns.tail_start_date then 1 else 0
+                and days.date_day < campaigns.tail_start_date then 1
+            else 0
         end) as is_live_stream
     from days
     left join campaigns

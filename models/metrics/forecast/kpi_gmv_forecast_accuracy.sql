@@ -12,7 +12,7 @@ backtest as (
 
 errors as (
     select
-        model_name as method,
+        model_name as forecast_method,
         actual_gmv_cny,
         abs(gmv_forecast_cny - actual_gmv_cny) as absolute_error_cny,
         case
@@ -21,7 +21,7 @@ errors as (
     from backtest
     union all
     select
-        'seasonal_naive' as method,
+        'seasonal_naive' as forecast_method,
         actual_gmv_cny,
         abs(seasonal_naive_cny - actual_gmv_cny) as absolute_error_cny,
         null as is_inside_interval
@@ -30,29 +30,32 @@ errors as (
 
 summed as (
     select
-        method,
+        forecast_method,
         count(*) as forecast_days,
         cast(sum(absolute_error_cny) as decimal(18, 2)) as absolute_error_cny,
         cast(sum(actual_gmv_cny) as decimal(18, 2)) as actual_gmv_cny,
         sum(is_inside_interval) as days_inside_interval
     from errors
-    group by method
+    group by forecast_method
+),
+
+baseline as (
+    select absolute_error_cny from summed
+    where forecast_method = 'seasonal_naive'
 ),
 
 final as (
     select
-        summed.method,
+        summed.forecast_method,
         summed.forecast_days,
         summed.absolute_error_cny / nullif(summed.forecast_days, 0) as mean_absolute_error_cny,
         summed.absolute_error_cny / nullif(summed.actual_gmv_cny, 0)
             as weighted_absolute_percentage_error,
         summed.days_inside_interval / nullif(summed.forecast_days, 0) as interval_coverage,
-        summed.method <> 'seasonal_naive'
+        summed.forecast_method <> 'seasonal_naive'
         and summed.absolute_error_cny < baseline.absolute_error_cny as is_better_than_baseline
     from summed
-    cross join (
-        select absolute_error_cny from summed where method = 'seasonal_naive'
-    ) as baseline
+    cross join baseline
 )
 
 select * from final

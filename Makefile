@@ -3,6 +3,7 @@
 #   make run                          build the warehouse from the embedded demo data
 #   make run RAW_DATA_DIR=path/to/raw build it from your own contract files instead
 #   make test                         install everything and run every check
+#   make reports / make serve         build the report site from the warehouse / preview it
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -35,9 +36,17 @@ DBT_FLAGS ?= --quiet --no-use-colors
 INSTALL_STAMP := $(VENV)/.installed
 GX_ASSETS := gx/docs_assets
 GX_ASSETS_STAMP := $(GX_ASSETS)/node_modules/.installed
+# The report site (Evidence). Its packages are installed by `npm ci`, whose postinstall
+# patches Evidence so that it builds and renders with no network (DECISIONLOG.md,
+# "Evidence offline"); sources and build then need no network at all.
+REPORTS := reports
+REPORTS_STAMP := $(REPORTS)/node_modules/.installed
+REPORTS_PORT ?= 3000
+EVIDENCE := ./node_modules/.bin/evidence
 
 .PHONY: help install run load-raw generate-demo contract contract-check test test-python \
-        test-dbt lint format docs bench clean quality compare-marts demo-figures
+        test-dbt lint format docs bench clean quality compare-marts demo-figures \
+        reports reports-install serve
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +65,29 @@ run: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## Build the warehouse: demo data, or R
 $(GX_ASSETS_STAMP): $(GX_ASSETS)/package.json $(GX_ASSETS)/package-lock.json
 	cd $(GX_ASSETS) && npm ci --no-audit --no-fund --ignore-scripts --silent
 	touch $@
+
+$(REPORTS_STAMP): $(REPORTS)/package.json $(REPORTS)/package-lock.json \
+		$(REPORTS)/scripts/patch-universal-sql.mjs
+	cd $(REPORTS) && npm ci --no-audit --no-fund
+	touch $@
+
+reports-install: $(REPORTS_STAMP) ## Install the report site's packages (npm ci; the only step that needs the registry)
+
+# Evidence reads a DuckDB source's filename relative to the source's folder: SHOPKPI_DB is
+# handed over made relative to reports/sources/warehouse.
+reports: $(REPORTS_STAMP) ## Build the report site from SHOPKPI_DB into reports/build (no network)
+	@test -f "$(SHOPKPI_DB)" || { echo "no warehouse at $(SHOPKPI_DB): run make run first" >&2; exit 1; }
+	cd $(REPORTS) && node scripts/patch-universal-sql.mjs --check
+	cd $(REPORTS) && SEND_ANONYMOUS_USAGE_STATS=no \
+		EVIDENCE_SOURCE__warehouse__filename="$$(realpath -m --relative-to=sources/warehouse "$(abspath $(SHOPKPI_DB))")" \
+		$(EVIDENCE) sources
+	cd $(REPORTS) && SEND_ANONYMOUS_USAGE_STATS=no $(EVIDENCE) build
+	@echo "report site: $(REPORTS)/build (make serve to preview it)"
+
+# `evidence preview` would fetch the `serve` package with npx: a local static server instead.
+serve: ## Preview the built report site on http://127.0.0.1:REPORTS_PORT (default 3000)
+	@test -f $(REPORTS)/build/index.html || { echo "no site in $(REPORTS)/build: run make reports first" >&2; exit 1; }
+	$(PYTHON) -m http.server $(REPORTS_PORT) --bind 127.0.0.1 --directory $(REPORTS)/build
 
 quality: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## Data-quality gate on SHOPKPI_DB: GX suites, results into the warehouse, Data Docs
 	$(BIN)/shopkpi quality
@@ -123,4 +155,4 @@ bench: $(INSTALL_STAMP) ## Time generate, load and dbt build at SCALE (default s
 	$(BIN)/python -m shopkpi.bench --scale $(SCALE) --seed $(SEED)
 
 clean: ## Remove build output (keeps .venv)
-	rm -rf target logs build warehouse/*.duckdb warehouse/.*.build-*
+	rm -rf target logs build warehouse/*.duckdb warehouse/.*.build-* $(REPORTS)/build $(REPORTS)/.evidence

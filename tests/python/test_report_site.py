@@ -7,17 +7,24 @@ download something (DuckDB's parquet extension, a package) fails or hangs, and e
 the test. The site is built in place, into reports/build, from the published demo.
 
 The overview's headline numbers are then read from the built page and compared with the
-same numbers computed here from the marts (not from the KPI layer the page reads).
+same numbers computed here from the marts (not from the KPI layer the page reads). Last, the
+site is served on 127.0.0.1 and opened in Debian's Chromium (Playwright, ``/usr/bin/chromium``;
+apt packages ``chromium`` and ``fonts-noto-cjk``), server and browser together in a network
+namespace: no console error, no failed request, no request to another host, every source
+table loaded by the browser's duckdb-wasm, and a screenshot in build/screenshots/.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -26,6 +33,9 @@ from conftest import ROOT, query
 pytestmark = [pytest.mark.reports, pytest.mark.integration]
 
 REPORTS = ROOT / "reports"
+BROWSER_SCRIPT = ROOT / "tests" / "python" / "report_site_browser.py"
+SCREENSHOTS = ROOT / "build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
 INSTALL_TIMEOUT = 900
 BUILD_TIMEOUT = 900
 
@@ -50,36 +60,15 @@ def _run(command: list[str], timeout: int, env: dict[str, str]) -> float:
     return time.monotonic() - started
 
 
-@pytest.fixture(scope="module")
-def built_site(published_demo) -> str:
-    """The overview page built from the published demo, as text without tags."""
-    env = dict(os.environ, SHOPKPI_DB=str(published_demo))
-    make = shutil.which("make")
-    assert make
-    install = _run([make, "reports-install"], INSTALL_TIMEOUT, env)
-    shutil.rmtree(REPORTS / "build", ignore_errors=True)
-    shutil.rmtree(REPORTS / ".evidence", ignore_errors=True)
-    build = _run(_no_network([make, "reports"]), BUILD_TIMEOUT, env)
-    print(f"report site: npm ci (or up to date) {install:.0f} s, sources + build {build:.0f} s")
-    page = REPORTS / "build" / "index.html"
-    assert page.is_file(), "evidence build wrote no reports/build/index.html"
+def _page_text(page: Path) -> str:
     text = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
     return re.sub(r"\s+", " ", html.unescape(text))
 
 
-def test_no_network_namespace_reaches_outside():
-    """The namespace the site is built in really has no network: a connection fails."""
-    probe = "import socket; socket.create_connection(('registry.npmjs.org', 443), timeout=5)"
-    result = subprocess.run(
-        _no_network(["python3", "-c", probe]), capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode != 0
-
-
-def test_overview_shows_the_latest_complete_month(built_site, published_demo):
-    # The latest month wholly inside the data, from the funnel mart's days.
+def _latest_month_headline(db: Path) -> tuple:
+    """The latest complete month and its ROI, conversion rate and AOV, from the marts."""
     ((month_start, roi, conversion, aov),) = query(
-        published_demo,
+        db,
         """
         with bounds as (
             select max(date_day) as last_day from marts.agg_funnel_days
@@ -125,8 +114,74 @@ def test_overview_shows_the_latest_complete_month(built_site, published_demo):
         from latest, roi, conversion, aov
         """,
     )
-    assert f"最近完整月份: {month_start:%Y-%m}" in built_site
+    return month_start, roi, conversion, aov
+
+
+def _assert_headline(text: str, db: Path) -> None:
+    month_start, roi, conversion, aov = _latest_month_headline(db)
+    assert f"最近完整月份: {month_start:%Y-%m}" in text
     # The BigValues as the page formats them: 0.00"x", 0.00%, "¥"#,##0.00.
-    assert f"投資回報率 ROI {roi:.2f}x" in built_site
-    assert f"轉化率 Conversion rate {conversion * 100:.2f}%" in built_site
-    assert f"客單價 AOV ¥{aov:,.2f}" in built_site
+    assert f"投資回報率 ROI {roi:.2f}x" in text
+    assert f"轉化率 Conversion rate {conversion * 100:.2f}%" in text
+    assert f"客單價 AOV ¥{aov:,.2f}" in text
+
+
+@pytest.fixture(scope="module")
+def built_site(published_demo) -> Path:
+    """The overview page built from the published demo, as text without tags."""
+    env = dict(os.environ, SHOPKPI_DB=str(published_demo))
+    make = shutil.which("make")
+    assert make
+    install = _run([make, "reports-install"], INSTALL_TIMEOUT, env)
+    shutil.rmtree(REPORTS / "build", ignore_errors=True)
+    shutil.rmtree(REPORTS / ".evidence", ignore_errors=True)
+    build = _run(_no_network([make, "reports"]), BUILD_TIMEOUT, env)
+    print(f"report site: npm ci (or up to date) {install:.0f} s, sources + build {build:.0f} s")
+    assert (REPORTS / "build" / "index.html").is_file(), "evidence build wrote no index.html"
+    return REPORTS / "build"
+
+
+def test_no_network_namespace_reaches_outside():
+    """The namespace the site is built in really has no network: a connection fails."""
+    probe = "import socket; socket.create_connection(('registry.npmjs.org', 443), timeout=5)"
+    result = subprocess.run(
+        _no_network(["python3", "-c", probe]), capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+
+
+def test_overview_shows_the_latest_complete_month(built_site, published_demo):
+    _assert_headline(_page_text(built_site / "index.html"), published_demo)
+
+
+def test_overview_renders_in_chromium_with_no_network(built_site, published_demo):
+    pytest.importorskip("playwright", reason="the dev extra installs Python playwright")
+    assert Path(CHROMIUM).is_file(), "apt-get install chromium fonts-noto-cjk"
+    result = subprocess.run(
+        _no_network([sys.executable, str(BROWSER_SCRIPT), str(built_site), str(SCREENSHOTS), "/"]),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)["pages"]["/"]
+    assert seen["console_errors"] == []
+    assert seen["failed_requests"] == []
+    assert seen["outside_requests"] == []
+    # Every table the site carries was loaded into the browser's duckdb-wasm, in full.
+    manifest = json.loads((built_site / "data" / "manifest.json").read_text(encoding="utf-8"))
+    tables = {
+        f"{source}.{Path(file).stem}"
+        for source, files in manifest["renderedFiles"].items()
+        for file in files
+    }
+    assert set(seen["tables"]) == tables
+    ((scorecard_rows,),) = query(
+        published_demo,
+        "select count(*) from metrics.kpi_scorecard"
+        " where slice_kind = 'total' and period_grain in ('week', 'month')",
+    )
+    assert seen["tables"]["warehouse.kpi_scorecard"] == scorecard_rows
+    # The BigValues show once the page has hydrated.
+    _assert_headline(re.sub(r"\s+", " ", seen["text"]), published_demo)
+    assert Path(seen["screenshot"]).is_file()

@@ -46,7 +46,7 @@ EVIDENCE := ./node_modules/.bin/evidence
 
 .PHONY: help install run load-raw generate-demo contract contract-check test test-python \
         test-dbt lint format docs bench clean quality compare-marts demo-figures \
-        reports reports-install serve
+        reports reports-install serve browser-deps
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "}; /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -72,6 +72,15 @@ $(REPORTS_STAMP): $(REPORTS)/package.json $(REPORTS)/package-lock.json \
 	touch $@
 
 reports-install: $(REPORTS_STAMP) ## Install the report site's packages (npm ci; the only step that needs the registry)
+
+# The page tests drive Debian's Chromium (Playwright's own browser download does not work
+# offline) and need CJK fonts to render the Chinese labels. Installed with apt when absent
+# (as root; apt reaches the Debian mirror).
+BROWSER := /usr/bin/chromium
+browser-deps: ## Install Debian's chromium and fonts-noto-cjk for the page tests (apt, as root)
+	@if [ ! -x $(BROWSER) ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	fi
 
 # Evidence reads a DuckDB source's filename relative to the source's folder: SHOPKPI_DB is
 # handed over made relative to reports/sources/warehouse.
@@ -131,7 +140,7 @@ test-dbt: $(INSTALL_STAMP) ## dbt build (seeds, models, schema, unit and singula
 	SHOPKPI_DB=build/test/demo.duckdb $(BIN)/shopkpi load-raw --demo
 	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build --no-use-colors
 
-test-python: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## pytest: generator, loader, contract, dirty-data and file-based builds
+test-python: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) $(REPORTS_STAMP) browser-deps ## pytest: generator, loader, contract, dirty-data and file-based builds
 	$(BIN)/pytest -q || { status=$$?; if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$status; }
 
 lint: $(INSTALL_STAMP) ## ruff (Python) and SQLFluff (SQL models, macros, tests)

@@ -1,5 +1,5 @@
 -- The weekly report shows every core KPI of the registry in every week it covers, and one
--- week is the latest complete week.
+-- week is the latest complete week (none when the data holds no complete week).
 
 with
 
@@ -35,9 +35,10 @@ short_weeks as (
 ),
 
 latest_weeks as (
-    select count(distinct week_start_date) as weeks
+    select
+        count(distinct case when is_latest_complete_week then week_start_date end) as weeks,
+        count(distinct case when is_complete_week then week_start_date end) as complete_weeks
     from weekly_report
-    where is_latest_complete_week
 ),
 
 final as (
@@ -47,7 +48,7 @@ final as (
         'not exactly one latest complete week' as problem,
         cast(null as date) as week_start_date
     from latest_weeks
-    where weeks <> 1
+    where weeks <> least(complete_weeks, 1)
 )
 
 select * from final

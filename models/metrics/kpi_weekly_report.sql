@@ -161,26 +161,13 @@ campaign_values as (
             = cast({{ dbt.dateadd('day', -364, 'weeks.week_start_date') }} as date)
 ),
 
--- Attainment and status as kpi_scorecard sets them (direction-aware, at least 0, the same
--- bands); null without a target or a value.
-campaign_attained as (
-    select
-        *,
-        case
-            when target_value is null or kpi_value is null or direction = 'none' then null
-            when direction = 'higher' and target_value > 0 then kpi_value / target_value
-            when direction = 'higher' then case when kpi_value >= target_value then 1.0 else 0.0 end
-            when direction = 'lower' and kpi_value > 0 then target_value / kpi_value
-            when direction = 'lower' then case when kpi_value <= target_value then 1.0 else 0.0 end
-        end as raw_attainment
-    from campaign_values
-),
-
+-- Attainment as kpi_scorecard sets it (direction-aware, at least 0; null without a target
+-- or a value).
 campaign_scored as (
     select
         *,
-        case when raw_attainment < 0 then 0.0 else raw_attainment end as attainment
-    from campaign_attained
+        {{ kpi_attainment('kpi_value', 'target_value', 'direction') }} as attainment
+    from campaign_values
 ),
 
 report_values as (
@@ -196,7 +183,7 @@ report_values as (
         last_year_value,
         change_vs_last_year,
         target_value,
-        case when status <> 'no_target' then attainment end as attainment,
+        attainment,
         status,
         -- The external benchmarks 行業基準 / 競品平均 / top shops of the scorecard row.
         benchmark_industry,
@@ -218,7 +205,7 @@ report_values as (
         last_year_value,
         change_vs_last_year,
         target_value,
-        case when status <> 'no_target' then attainment end as attainment,
+        attainment,
         status,
         benchmark_industry,
         benchmark_competitor,

@@ -41,6 +41,7 @@ GX_ASSETS_STAMP := $(GX_ASSETS)/node_modules/.installed
 # "Evidence offline"); sources and build then need no network at all.
 REPORTS := reports
 REPORTS_STAMP := $(REPORTS)/node_modules/.installed
+DATA_DOCS := build/quality/gx/uncommitted/data_docs/local_site
 REPORTS_PORT ?= 3000
 EVIDENCE := ./node_modules/.bin/evidence
 
@@ -59,8 +60,9 @@ $(INSTALL_STAMP): pyproject.toml
 
 install: $(INSTALL_STAMP) ## Create .venv and install the project with its tools
 
-run: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## Build the warehouse: demo data, or RAW_DATA_DIR=<folder> for your own files
+run: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) ## Build the warehouse (demo data, or RAW_DATA_DIR=<folder>), then the report site
 	$(BIN)/shopkpi build $(BUILD_INPUT) $(BUILD_OPTIONS)
+	@$(MAKE) --no-print-directory reports
 
 $(GX_ASSETS_STAMP): $(GX_ASSETS)/package.json $(GX_ASSETS)/package-lock.json
 	cd $(GX_ASSETS) && npm ci --no-audit --no-fund --ignore-scripts --silent
@@ -84,13 +86,17 @@ browser-deps: ## Install Debian's chromium and fonts-noto-cjk for the page tests
 
 # Evidence reads a DuckDB source's filename relative to the source's folder: SHOPKPI_DB is
 # handed over made relative to reports/sources/warehouse.
-reports: $(REPORTS_STAMP) ## Build the report site from SHOPKPI_DB into reports/build (no network)
+reports: $(INSTALL_STAMP) $(REPORTS_STAMP) ## Build the report site from SHOPKPI_DB into reports/build (no network)
 	@test -f "$(SHOPKPI_DB)" || { echo "no warehouse at $(SHOPKPI_DB): run make run first" >&2; exit 1; }
 	cd $(REPORTS) && node scripts/patch-universal-sql.mjs --check
+	$(BIN)/shopkpi report-pages --reports $(REPORTS)
 	cd $(REPORTS) && SEND_ANONYMOUS_USAGE_STATS=no \
 		EVIDENCE_SOURCE__warehouse__filename="$$(realpath -m --relative-to=sources/warehouse "$(abspath $(SHOPKPI_DB))")" \
-		$(EVIDENCE) sources
-	cd $(REPORTS) && SEND_ANONYMOUS_USAGE_STATS=no $(EVIDENCE) build
+		$(EVIDENCE) sources --strict
+	rm -rf $(REPORTS)/build
+	cd $(REPORTS) && SEND_ANONYMOUS_USAGE_STATS=no $(EVIDENCE) build:strict
+	@# The data-quality page links to the quality gate's Data Docs: copied in when the gate ran.
+	@if [ -f $(DATA_DOCS)/index.html ]; then rm -rf $(REPORTS)/build/data-docs && cp -r $(DATA_DOCS) $(REPORTS)/build/data-docs; fi
 	@echo "report site: $(REPORTS)/build (make serve to preview it)"
 
 # `evidence preview` would fetch the `serve` package with npx: a local static server instead.

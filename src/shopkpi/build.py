@@ -101,23 +101,27 @@ def remove_stale_builds(db: Path) -> list[Path]:
 
 
 def _carry_over_gate_history(old: Path, new: Path) -> None:
-    """Copy quality.gx_validation_results from the published warehouse into the new file."""
-    if not old.is_file():
-        return
+    """Copy quality.gx_validation_results from the published warehouse into the new file;
+    a first build gets the table empty, so readers (the report site's data-quality page)
+    find it whether or not the gate has run yet."""
+    from shopkpi.quality.runner import RESULTS_DDL, RESULTS_SCHEMA
+
     try:
         with connect(new) as con:
-            con.execute(f"attach {quote_literal(old)} as previous (read_only)")
-            exists = con.execute(
-                "select count(*) from duckdb_tables() where database_name = 'previous' "
-                "and schema_name = 'quality' and table_name = 'gx_validation_results'"
-            ).fetchone()[0]
-            if exists:
-                con.execute("create schema if not exists quality")
-                con.execute(
-                    "create table quality.gx_validation_results as "
-                    "select * from previous.quality.gx_validation_results"
-                )
-            con.execute("detach previous")
+            con.execute(f"create schema if not exists {RESULTS_SCHEMA}")
+            if old.is_file():
+                con.execute(f"attach {quote_literal(old)} as previous (read_only)")
+                exists = con.execute(
+                    "select count(*) from duckdb_tables() where database_name = 'previous' "
+                    "and schema_name = 'quality' and table_name = 'gx_validation_results'"
+                ).fetchone()[0]
+                if exists:
+                    con.execute(
+                        "create table quality.gx_validation_results as "
+                        "select * from previous.quality.gx_validation_results"
+                    )
+                con.execute("detach previous")
+            con.execute(RESULTS_DDL)
     except duckdb.Error as error:
         _say(f"note: the gate's earlier results could not be carried over ({error})")
 

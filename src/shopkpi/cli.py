@@ -4,7 +4,8 @@ data-quality gate; ``shopkpi generate`` writes a simulated shop's files; ``shopk
 contract`` writes the dbt files that repeat the raw contract (`make contract`);
 ``shopkpi compare-marts`` checks that a change left every mart's rows as they were;
 ``shopkpi demo-figures`` measures what the demo shop looks like against its bands;
-``shopkpi mf`` queries the semantic layer with MetricFlow (``mf``).
+``shopkpi mf`` queries the semantic layer with MetricFlow (``mf``); ``shopkpi report-pages``
+writes the report site's pages in Chinese and English from their templates.
 
 Every user error is one line on standard error and exit code 2."""
 
@@ -162,6 +163,24 @@ def _mf(args: argparse.Namespace) -> int:
         return 2
 
 
+def _report_pages(args: argparse.Namespace) -> int:
+    from shopkpi.report_pages import TemplateError, write_pages
+    from shopkpi.warehouse import project_dir
+
+    reports = Path(args.reports) if args.reports else project_dir() / "reports"
+    try:
+        changed = write_pages(reports / "templates", reports / "pages", check=args.check)
+    except TemplateError as error:
+        print(f"shopkpi report-pages: {error}", file=sys.stderr)
+        return 2
+    if args.check:
+        for path in changed:
+            print(f"{path}: differs from its template (run shopkpi report-pages)")
+        return 1 if changed else 0
+    print(f"report pages: {len(changed)} written in {reports / 'pages'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shopkpi", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -264,6 +283,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mf.add_argument("mf_arguments", nargs=argparse.REMAINDER)
     mf.set_defaults(func=_mf)
+
+    report_pages = sub.add_parser(
+        "report-pages",
+        help="write the report site's pages in Chinese and English (reports/pages/zh, /en) "
+        "from reports/templates",
+    )
+    report_pages.add_argument("--reports", help="the report site's folder (default: reports/)")
+    report_pages.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 naming each page that differs from its template",
+    )
+    report_pages.set_defaults(func=_report_pages)
     return parser
 
 

@@ -47,6 +47,7 @@ WAREHOUSES = (
     "dirty_warehouse",
     "single_day_warehouse",
     "no_repeat_warehouse",
+    "report_site",
 )
 
 
@@ -302,3 +303,24 @@ def no_repeat_warehouse(tmp_path_factory) -> Path:
     and test."""
     raw = write_no_repeat_shop(tmp_path_factory.mktemp("no_repeat_raw"))
     return build_from_folder(raw, tmp_path_factory.mktemp("no_repeat_wh") / "no_repeat.duckdb")
+
+
+# --------------------------------------------------------------------------- report site
+
+
+@pytest.fixture(scope="session")
+def report_site(published_demo, tmp_path_factory):
+    """The report site built with no network from a copy of the published demo on which the
+    quality gate ran (report_site.py): a ``Site`` with the build folder and the warehouse."""
+    from report_site import build_site
+
+    return build_site(published_demo, tmp_path_factory.mktemp("report_site"))
+
+
+@pytest.fixture(scope="session")
+def site_browser(report_site) -> dict:
+    """What Chromium saw on every page in both languages and in every page interaction:
+    ``{"pages": {address: seen}, "interactions": {name: seen}}`` (report_site_browser.py)."""
+    from report_site import browse_site
+
+    return browse_site(report_site)

@@ -6,6 +6,12 @@ with Debian's Chromium through Playwright and prints one JSON object: console er
 failed requests (HTTP errors included), requests to any other host, the page's text, the
 row counts duckdb-wasm holds in the browser for each source table, and the screenshots.
 
+Then it runs the interactions: every ``INTERACTIONS`` entry of the modules
+``site_interactions_*.py`` beside this file, a function ``(page, base_url) -> dict`` that
+opens a page, works its inputs (a filter, a switch) and returns what it saw (JSON-able).
+Each gets a fresh page with the same listeners; its console errors, failed and outside
+requests are reported beside its result.
+
     python report_site_browser.py SITE_DIR SCREENSHOT_DIR [PAGE ...]
 """
 
@@ -13,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib
 import json
 import shutil
 import subprocess
@@ -82,6 +89,44 @@ def _request_failed(seen: dict, request) -> None:
     seen["failed_requests"].append(f"{request.url} {request.failure} (HTTP {status})")
 
 
+def _interactions() -> dict:
+    """Every INTERACTIONS entry of the site_interactions_*.py modules beside this file."""
+    folder = Path(__file__).resolve().parent
+    sys.path.insert(0, str(folder))
+    found = {}
+    for module_file in sorted(folder.glob("site_interactions_*.py")):
+        module = importlib.import_module(module_file.stem)
+        for name, function in module.INTERACTIONS.items():
+            assert name not in found, f"interaction {name} is defined twice"
+            found[name] = function
+    return found
+
+
+def _new_page(browser):
+    """A page whose console errors, failed requests and requests to other hosts are kept."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    seen = {
+        "console_errors": [],
+        "failed_requests": [],
+        "aborted_after_200": [],
+        "outside_requests": [],
+    }
+    page.on(
+        "console",
+        lambda msg: msg.type == "error" and seen["console_errors"].append(msg.text),
+    )
+    page.on("pageerror", lambda exc: seen["console_errors"].append(str(exc)))
+    page.on("requestfailed", functools.partial(_request_failed, seen))
+    page.on(
+        "response",
+        lambda res: (
+            res.status >= 400 and seen["failed_requests"].append(f"{res.url} HTTP {res.status}")
+        ),
+    )
+    page.on("request", functools.partial(_request_sent, seen))
+    return page, seen
+
+
 def main(site: Path, screenshots: Path, pages: list[str]) -> dict:
     if shutil.which("ip"):
         subprocess.run(["ip", "link", "set", "lo", "up"], check=False)
@@ -90,43 +135,14 @@ def main(site: Path, screenshots: Path, pages: list[str]) -> dict:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     screenshots.mkdir(parents=True, exist_ok=True)
-    report: dict = {"pages": {}}
+    report: dict = {"pages": {}, "interactions": {}}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
             )
             for page_path in pages:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                seen = {
-                    "console_errors": [],
-                    "failed_requests": [],
-                    "aborted_after_200": [],
-                    "outside_requests": [],
-                }
-                page.on(
-                    "console",
-                    lambda msg, seen=seen: (
-                        msg.type == "error" and seen["console_errors"].append(msg.text)
-                    ),
-                )
-                page.on("pageerror", lambda exc, seen=seen: seen["console_errors"].append(str(exc)))
-                page.on("requestfailed", functools.partial(_request_failed, seen))
-                page.on(
-                    "response",
-                    lambda res, seen=seen: (
-                        res.status >= 400
-                        and seen["failed_requests"].append(f"{res.url} HTTP {res.status}")
-                    ),
-                )
-                page.on(
-                    "request",
-                    lambda req, seen=seen: (
-                        urlsplit(req.url).scheme in ("http", "https", "ws", "wss")
-                        and urlsplit(req.url).hostname not in LOCAL_HOSTS
-                        and seen["outside_requests"].append(req.url)
-                    ),
-                )
+                page, seen = _new_page(browser)
                 page.goto(base + page_path, wait_until="networkidle", timeout=60000)
                 seen["tables"] = page.evaluate(COUNT_TABLES)
                 page.wait_for_load_state("networkidle")
@@ -136,6 +152,14 @@ def main(site: Path, screenshots: Path, pages: list[str]) -> dict:
                 page.screenshot(path=str(shot), full_page=True)
                 seen["screenshot"] = str(shot)
                 report["pages"][page_path] = seen
+                page.close()
+            for name, interaction in sorted(_interactions().items()):
+                page, seen = _new_page(browser)
+                try:
+                    seen["result"] = interaction(page, base)
+                except Exception as error:  # noqa: BLE001 - reported to the test, which fails
+                    seen["error"] = f"{type(error).__name__}: {error}"
+                report["interactions"][name] = seen
                 page.close()
             browser.close()
     finally:

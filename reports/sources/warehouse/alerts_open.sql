@@ -1,0 +1,43 @@
+-- The alerts open at the end of the data, with the rule, the judged value against its
+-- threshold and the prescribed action in both languages. One row per open alert.
+select
+    a.alert_id,
+    a.alert_module,
+    md.name_en as module_name_en,
+    a.alert_module_zh as module_name_zh,
+    a.module_order,
+    a.rule_id,
+    a.rule_en,
+    a.rule_zh,
+    a.kpi_id,
+    a.kpi_name_en,
+    a.kpi_name_zh,
+    a.slice_kind,
+    a.slice_value,
+    a.period_grain,
+    a.period_start_date,
+    a.value,
+    a.value_unit,
+    a.comparison,
+    a.threshold,
+    a.severity,
+    sev.name_en as severity_name_en,
+    sev.name_zh as severity_name_zh,
+    sev.display_order as severity_order,
+    a.state,
+    st.name_en as state_name_en,
+    st.name_zh as state_name_zh,
+    a.first_fired_at,
+    a.firing_periods,
+    a.action_en,
+    a.action_zh,
+    a.detail
+from metrics.kpi_alerts as a
+left join reference.code_labels as sev
+    on sev.label_kind = 'alert_severity' and a.severity = sev.code
+left join reference.code_labels as md
+    on md.label_kind = 'alert_module' and a.alert_module = md.code
+left join reference.code_labels as st
+    on st.label_kind = 'alert_state' and a.state = st.code
+where a.is_open
+order by sev.display_order, a.module_order, a.rule_id, a.slice_value

@@ -145,9 +145,20 @@ def page_text(page: Page, lang: str) -> str:
     return text[: match.end()] + "\n" + _switch_line(page, lang) + text[match.end() :].lstrip("\n")
 
 
+HOME_FRESHNESS = """```sql refresh
+select * from warehouse.refresh
+```
+
+數據期間 Data: <Value data={refresh} column=data_start_date fmt="yyyy-mm-dd" /> – \
+<Value data={refresh} column=data_end_date fmt="yyyy-mm-dd" /> · \
+更新於 refreshed <Value data={refresh} column=refreshed_at_text />
+"""
+
+
 def home_text(site_pages: list[Page]) -> str:
-    """The site's home page: every page in both languages."""
-    lines = ["---", f"title: {HOME_TITLE}", "---", ""]
+    """The site's home page: the data's date range and refresh time, then every page in
+    both languages."""
+    lines = ["---", f"title: {HOME_TITLE}", "---", "", HOME_FRESHNESS]
     for lang in LANGUAGES:
         lines += [f"## {LANGUAGE_NAMES[lang]}", ""]
         lines += [f"- [{page.titles[lang]}]({page.path(lang)})" for page in site_pages]

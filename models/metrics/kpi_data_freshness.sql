@@ -7,7 +7,7 @@
 
 {%- set epoch = env_var('SOURCE_DATE_EPOCH', '') | trim %}
 {%- if epoch %}
-    {%- set refreshed = modules.datetime.datetime.fromtimestamp(epoch | int, modules.datetime.timezone.utc) %}
+    {%- set refreshed = modules.datetime.datetime.utcfromtimestamp(epoch | int) %}
 {%- else %}
     {%- set refreshed = run_started_at %}
 {%- endif %}

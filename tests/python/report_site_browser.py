@@ -89,6 +89,14 @@ def _request_failed(seen: dict, request) -> None:
     seen["failed_requests"].append(f"{request.url} {request.failure} (HTTP {status})")
 
 
+def wait_until_loaded(page, timeout_ms: int = 60000) -> None:
+    """Wait until no table or chart of the page still says Loading... (on a busy machine the
+    browser's queries can finish after the network is idle)."""
+    page.wait_for_function(
+        "() => !document.body.innerText.includes('Loading...')", timeout=timeout_ms
+    )
+
+
 def _interactions() -> dict:
     """Every INTERACTIONS entry of the site_interactions_*.py modules beside this file."""
     folder = Path(__file__).resolve().parent
@@ -146,6 +154,7 @@ def main(site: Path, screenshots: Path, pages: list[str]) -> dict:
                 page.goto(base + page_path, wait_until="networkidle", timeout=60000)
                 seen["tables"] = page.evaluate(COUNT_TABLES)
                 page.wait_for_load_state("networkidle")
+                wait_until_loaded(page)
                 seen["text"] = page.inner_text("body")
                 name = page_path.strip("/").replace("/", "_") or "index"
                 shot = screenshots / f"{name}.png"

@@ -30,9 +30,14 @@ READ_RADARS = """
 }
 """
 
-# True once the first table's text differs from the given one.
+# True once the first table (the dimension scores) has its five rows again, changed.
 TABLE_CHANGED = """
-(before) => (document.querySelector('table')?.innerText ?? before) !== before
+(before) => {
+    const table = document.querySelector('table');
+    if (!table || table.innerText.includes('Loading')) return false;
+    const rows = [...table.querySelectorAll('tr')].filter((row) => row.querySelector('td'));
+    return rows.length === 5 && table.innerText !== before;
+}
 """
 
 # The rows of every table shown on the page (Evidence keeps a hidden copy of each), cell

@@ -9,11 +9,6 @@ checks that the rows after the choice are that week's.
 
 from __future__ import annotations
 
-# True once the first table's text differs from the given one.
-TABLE_CHANGED = """
-(before) => (document.querySelector('table')?.innerText ?? before) !== before
-"""
-
 # The rows of every table shown on the page (Evidence keeps a hidden copy of each), cell
 # by cell: the first is the 30 core KPIs and their group headers, the second the forecast
 # days.
@@ -91,14 +86,21 @@ def choose_previous_week(page, base_url: str) -> dict:
     option.click()
     page.keyboard.press("Escape")
     week_label = chosen.split(" ")[0]
+    # The heading names the chosen week, and the KPI table is back, changed.
     page.wait_for_function(
-        """(label) => [...document.querySelectorAll('h2')]
-            .some((h) => h.innerText.includes(label))""",
-        arg=week_label,
+        """([label, before]) => {
+            const heading = [...document.querySelectorAll('h2')]
+                .some((h) => h.innerText.startsWith('Week ' + label)
+                    && !h.innerText.includes('Loading'));
+            const table = document.querySelector('table');
+            const rows = table
+                ? [...table.querySelectorAll('tr')].filter((row) => row.querySelector('td'))
+                : [];
+            return heading && rows.length >= 35 && table.innerText !== before;
+        }""",
+        arg=[week_label, table_before],
         timeout=30000,
     )
-    # The table follows the same input.
-    page.wait_for_function(TABLE_CHANGED, arg=table_before, timeout=30000)
     page.wait_for_timeout(500)
     after = _read(page)
     del before["text"], after["text"]

@@ -4,6 +4,9 @@
 -- times the product's pace of the 28 days before the run (paid units and GMV per day; a
 -- floor when the run falls in a campaign, or in the data's first 28 days). One row per
 -- product and stock-out run.
+-- Evidence writes no file for an empty result, and a site whose table has no file fails to
+-- load: when there is no such row the table holds one row of nulls (product_id is null),
+-- which the pages skip.
 with
 
 out_days as (
@@ -83,31 +86,38 @@ campaign_overlaps as (
 data_end as (
     select max(snapshot_date) as last_snapshot_date
     from marts.snap_inventory_days
+),
+
+found as (
+    select
+        s.product_id,
+        p.product_name,
+        p.category,
+        c.name_en as category_name_en,
+        c.name_zh as category_name_zh,
+        s.first_day,
+        s.last_day,
+        s.days_out,
+        s.last_day = data_end.last_snapshot_date as is_open_at_data_end,
+        o.campaign_name_en,
+        o.campaign_name_zh,
+        k.units_per_day_before,
+        k.units_per_day_before * s.days_out as units_missed_estimate,
+        k.gmv_per_day_before * s.days_out as gmv_missed_estimate_cny
+    from spells as s
+    inner join marts.dim_products as p
+        on s.product_id = p.product_id
+    left join reference.code_labels as c
+        on c.label_kind = 'product_category' and p.category = c.code
+    left join paced as k
+        on s.product_id = k.product_id and s.first_day = k.first_day
+    left join campaign_overlaps as o
+        on s.product_id = o.product_id and s.first_day = o.first_day
+    cross join data_end
 )
 
-select
-    s.product_id,
-    p.product_name,
-    p.category,
-    c.name_en as category_name_en,
-    c.name_zh as category_name_zh,
-    s.first_day,
-    s.last_day,
-    s.days_out,
-    s.last_day = data_end.last_snapshot_date as is_open_at_data_end,
-    o.campaign_name_en,
-    o.campaign_name_zh,
-    k.units_per_day_before,
-    k.units_per_day_before * s.days_out as units_missed_estimate,
-    k.gmv_per_day_before * s.days_out as gmv_missed_estimate_cny
-from spells as s
-inner join marts.dim_products as p
-    on s.product_id = p.product_id
-left join reference.code_labels as c
-    on c.label_kind = 'product_category' and p.category = c.code
-left join paced as k
-    on s.product_id = k.product_id and s.first_day = k.first_day
-left join campaign_overlaps as o
-    on s.product_id = o.product_id and s.first_day = o.first_day
-cross join data_end
-order by s.first_day, s.product_id
+select found.*
+from (select 1 as anchor) as anchor
+left join found
+    on true
+order by found.first_day, found.product_id

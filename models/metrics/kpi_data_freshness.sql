@@ -7,7 +7,7 @@
 
 {%- set epoch = env_var('SOURCE_DATE_EPOCH', '') | trim %}
 {%- if epoch %}
-    {%- set refreshed = modules.datetime.datetime.fromtimestamp(epoch | int, modules.datetime.timezone.utc) %}
+    {%- set refreshed = modules.datetime.datetime.utcfromtimestamp(epoch | int) %}
 {%- else %}
     {%- set refreshed = run_started_at %}
 {%- endif %}
@@ -26,15 +26,28 @@ sessions as (
     select * from {{ ref('fct_sessions') }}
 ),
 
+newest_payment as (
+    select max(paid_at) as last_paid_at
+    from orders
+    where is_paid
+),
+
+newest_session as (
+    select max(started_at) as last_session_started_at
+    from sessions
+),
+
 final as (
     select
         reporting_window.data_start_date,
         reporting_window.data_end_date,
         reporting_window.provisional_days,
-        (select max(paid_at) from orders where is_paid) as last_paid_at,
-        (select max(started_at) from sessions) as last_session_started_at,
+        newest_payment.last_paid_at,
+        newest_session.last_session_started_at,
         cast('{{ refreshed.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as refreshed_at
     from reporting_window
+    cross join newest_payment
+    cross join newest_session
 )
 
 select * from final

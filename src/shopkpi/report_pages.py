@@ -10,7 +10,8 @@ codes come from the KPI registry and the reference seeds, never from the page).
 ``shopkpi report-pages`` (run by ``make reports``) writes, for each template,
 ``reports/pages/en/<page>.md`` and ``reports/pages/zh/<page>.md``, each starting with a
 link to the same page in the other language, and ``reports/pages/index.md``, the site's
-home, listing every page in both languages. The written pages are build output (ignored by
+home, listing every page in both languages. Pages leave out Evidence's "on this page"
+column (``hide_toc: true``: wide tables need the room) unless the template sets ``hide_toc``. The written pages are build output (ignored by
 git); ``--check`` exits 1 when they differ from what the templates give.
 
 A template error names the file and line: a pair without ``||``, an unclosed ``{{``, an
@@ -142,12 +143,26 @@ def page_text(page: Page, lang: str) -> str:
     text = render(page.template.read_text(encoding="utf-8"), lang, str(page.template))
     match = _FRONTMATTER.match(text)
     assert match  # checked by pages()
-    return text[: match.end()] + "\n" + _switch_line(page, lang) + text[match.end() :].lstrip("\n")
+    front = match.group(1)
+    if not re.search(r"^hide_toc:", front, re.MULTILINE):
+        front += "\nhide_toc: true"
+    return f"---\n{front}\n---\n\n" + _switch_line(page, lang) + text[match.end() :].lstrip("\n")
+
+
+HOME_FRESHNESS = """```sql refresh
+select * from warehouse.refresh
+```
+
+數據期間 Data: <Value data={refresh} column=data_start_date fmt="yyyy-mm-dd" /> – \
+<Value data={refresh} column=data_end_date fmt="yyyy-mm-dd" /> · \
+更新於 refreshed <Value data={refresh} column=refreshed_at_text />
+"""
 
 
 def home_text(site_pages: list[Page]) -> str:
-    """The site's home page: every page in both languages."""
-    lines = ["---", f"title: {HOME_TITLE}", "---", ""]
+    """The site's home page: the data's date range and refresh time, then every page in
+    both languages."""
+    lines = ["---", f"title: {HOME_TITLE}", "---", "", HOME_FRESHNESS]
     for lang in LANGUAGES:
         lines += [f"## {LANGUAGE_NAMES[lang]}", ""]
         lines += [f"- [{page.titles[lang]}]({page.path(lang)})" for page in site_pages]

@@ -79,7 +79,7 @@ def test_write_pages_writes_both_languages_home_and_switch(tmp_path):
         "zh/index.md",
     ]
     zh = (out / "zh" / "funnel.md").read_text(encoding="utf-8")
-    assert zh.startswith("---\ntitle: 轉化漏斗\nsidebar_position: 3\n---\n")
+    assert zh.startswith("---\ntitle: 轉化漏斗\nsidebar_position: 3\nhide_toc: true\n---\n")
     assert '<a href="/en/funnel">English</a>' in zh
     assert '<a href="/zh/">中文</a>' in (out / "en" / "index.md").read_text(encoding="utf-8")
     home = (out / "index.md").read_text(encoding="utf-8")

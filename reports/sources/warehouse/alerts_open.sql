@@ -14,6 +14,24 @@ select
     a.kpi_name_zh,
     a.slice_kind,
     a.slice_value,
+    -- What the alert is about, named in each language where a seed or a dimension names it
+    -- (product and campaign names are the shop's own, in one language).
+    case a.slice_kind
+        when 'channel' then ch.channel_name_en
+        when 'rfm_segment' then seg.segment_name_en
+        when 'product' then p.product_name || ' (' || a.slice_value || ')'
+        when 'campaign' then c.campaign_name || ' (' || a.slice_value || ')'
+        when 'total' then 'Whole shop'
+        else a.slice_value
+    end as slice_name_en,
+    case a.slice_kind
+        when 'channel' then ch.channel_name_zh
+        when 'rfm_segment' then seg.segment_name_zh
+        when 'product' then p.product_name || '（' || a.slice_value || '）'
+        when 'campaign' then c.campaign_name || '（' || a.slice_value || '）'
+        when 'total' then '全店'
+        else a.slice_value
+    end as slice_name_zh,
     a.period_grain,
     a.period_start_date,
     a.value,
@@ -39,5 +57,13 @@ left join reference.code_labels as md
     on md.label_kind = 'alert_module' and a.alert_module = md.code
 left join reference.code_labels as st
     on st.label_kind = 'alert_state' and a.state = st.code
+left join reference.channels as ch
+    on a.slice_kind = 'channel' and a.slice_value = ch.channel
+left join reference.rfm_segments as seg
+    on a.slice_kind = 'rfm_segment' and a.slice_value = seg.segment_code
+left join marts.dim_products as p
+    on a.slice_kind = 'product' and a.slice_value = p.product_id
+left join marts.dim_campaigns as c
+    on a.slice_kind = 'campaign' and a.slice_value = c.campaign_id
 where a.is_open
 order by sev.display_order, a.module_order, a.rule_id, a.slice_value

@@ -29,13 +29,20 @@ def _pct(value: float) -> str:
 
 
 def _collapse(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+    """Whitespace collapsed, and none after an opening bracket (the prerendered page has
+    a space between "(" and a Value, the hydrated one not)."""
+    return re.sub(r"\s+", " ", text).replace("( ", "(")
 
 
 def _texts(report_site, site_browser, lang: str) -> list[str]:
     """The page as prerendered and as hydrated in Chromium."""
     path = PAGES[lang]
-    return [report_site.text(path), _collapse(site_browser["pages"][path]["text"])]
+    return [_collapse(report_site.text(path)), _hydrated(site_browser, lang)]
+
+
+def _hydrated(site_browser, lang: str) -> str:
+    """The page as Chromium shows it once hydrated (tables are only filled in then)."""
+    return _collapse(site_browser["pages"][PAGES[lang]]["text"])
 
 
 def _segments(db: Path) -> list[tuple]:
@@ -109,12 +116,13 @@ def _cohort_sentence(summary: tuple) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_rfm_segment_customers(report_site, site_browser, lang):
+    """The segment table's rows (a DataTable: filled in by the browser, not prerendered)."""
     segments = _segments(report_site.db)
     assert len(segments) == 11
-    for text in _texts(report_site, site_browser, lang):
-        for name_en, name_zh, customers, share in segments:
-            name = name_en if lang == "en" else name_zh
-            assert f"{name} {customers:,} {_pct(share)}" in text, name
+    text = _hydrated(site_browser, lang)
+    for name_en, name_zh, customers, share in segments:
+        name = name_en if lang == "en" else name_zh
+        assert f"{name} {customers:,} {_pct(share)}" in text, name
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -198,8 +206,10 @@ def test_cohort_channel_filter_changes_the_heat_map(report_site, site_browser):
     )
     before = _cohort_sentence(_cohort_summary(report_site.db, None))
     after = _cohort_sentence(_cohort_summary(report_site.db, channel))
-    assert seen["before"]["sentence"] == before
-    assert seen["after"]["sentence"] == after
+    # The paragraph read holds the page's explanation, then the sentence.
+    assert seen["before"]["sentence"].endswith(before)
+    assert seen["after"]["sentence"].endswith(after)
+    assert before != after
     assert seen["after"]["heatmap_sha256"] != seen["before"]["heatmap_sha256"]
 
 

@@ -44,10 +44,9 @@ select
     coalesce(r.refunded_orders, 0) / nullif(g.paid_orders, 0) as refund_order_rate,
     coalesce(r.refund_cny, 0) / nullif(g.gmv_cny, 0) as refund_amount_rate
 from marts.agg_gen_z_months as g
--- The marts call the rest of the customers 'other'; code_labels' age_group calls them 'others'.
 inner join reference.code_labels as l
     on l.label_kind = 'age_group'
-    and l.code = case g.customer_group when 'other' then 'others' else g.customer_group end
+    and g.customer_group = l.code
 left join refunds as r
     on g.month_start_date = r.month_start_date and g.customer_group = r.customer_group
 order by g.month_start_date, l.display_order

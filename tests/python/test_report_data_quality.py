@@ -76,6 +76,7 @@ def _gate(db: Path) -> tuple:
 
 def _tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"([(（])\s+", r"\1", text)
     return re.sub(r"\s+([),;.:，；）])", r"\1", text)
 
 

@@ -160,6 +160,8 @@ def main(site: Path, screenshots: Path, pages: list[str]) -> dict:
                 shot = screenshots / f"{name}.png"
                 page.screenshot(path=str(shot), full_page=True)
                 seen["screenshot"] = str(shot)
+                # The first screen alone, as a reader opening the page sees it (the README's).
+                page.screenshot(path=str(screenshots / f"{name}_first_screen.png"))
                 report["pages"][page_path] = seen
                 page.close()
             for name, interaction in sorted(_interactions().items()):

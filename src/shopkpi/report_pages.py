@@ -11,8 +11,9 @@ codes come from the KPI registry and the reference seeds, never from the page).
 ``reports/pages/en/<page>.md`` and ``reports/pages/zh/<page>.md``, each starting with a
 link to the same page in the other language, and ``reports/pages/index.md``, the site's
 home, listing every page in both languages. Pages leave out Evidence's "on this page"
-column (``hide_toc: true``: wide tables need the room) unless the template sets ``hide_toc``. The written pages are build output (ignored by
-git); ``--check`` exits 1 when they differ from what the templates give.
+column (``hide_toc: true``: wide tables need the room) unless the template sets
+``hide_toc``. The written pages are build output (ignored by git); ``--check`` exits 1
+when they differ from what the templates give.
 
 A template error names the file and line: a pair without ``||``, an unclosed ``{{``, an
 unknown ``{{word}}``, a double quote inside a pair (it would end a component's attribute).

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import time
 
+from report_site_inputs import choose_option
+
 SENTENCE = "Selected cohorts:"
 FILTER_TITLE = "Acquisition channel"
 CHANNEL = "Organic search"
@@ -32,16 +34,6 @@ def _reading(page) -> dict:
     }
 
 
-def _choose(page, filter_title: str, option: str) -> None:
-    """Open the dropdown titled ``filter_title`` and pick ``option`` (searching for it)."""
-    page.locator("button", has_text=filter_title).first.click()
-    search = page.locator("input[placeholder]").last
-    if search.count():
-        search.fill(option)
-    page.locator("[role=option]", has_text=option).first.click()
-    page.keyboard.press("Escape")
-
-
 def _wait_for_change(page, before: dict) -> dict:
     """The reading once the sentence has changed and the page is idle again."""
     deadline = time.monotonic() + TIMEOUT_SECONDS
@@ -60,7 +52,7 @@ def cohort_channel(page, base_url: str) -> dict:
     _sentence(page).wait_for(timeout=30000)
     page.wait_for_timeout(1500)
     before = _reading(page)
-    _choose(page, FILTER_TITLE, CHANNEL)
+    choose_option(page, FILTER_TITLE, CHANNEL)
     after = _wait_for_change(page, before)
     return {"channel": CHANNEL, "before": before, "after": after}
 

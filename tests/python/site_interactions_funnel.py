@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import time
 
+from report_site_inputs import choose_option, table_cells
+
 STEP_TABLE_HEADER = "Sessions reaching it"
 CHANNEL = "Direct"
 DEVICE = "Android"
@@ -27,15 +29,7 @@ def _step_table(page):
 
 def _reading(page) -> dict:
     """The step table's rows (cell texts), the drop-off sentence and the chart's pixels."""
-    rows = _step_table(page).locator("tr")
-    table = [
-        cells
-        for cells in (
-            [cell.strip() for cell in rows.nth(i).locator("td").all_inner_texts()]
-            for i in range(rows.count())
-        )
-        if cells
-    ]
+    table = table_cells(_step_table(page))
     sentence = page.locator("p", has_text="Biggest drop-off:").first.inner_text()
     chart = page.locator("div[_echarts_instance_]").first
     return {
@@ -43,16 +37,6 @@ def _reading(page) -> dict:
         "sentence": " ".join(sentence.split()),
         "chart_sha256": hashlib.sha256(chart.screenshot()).hexdigest(),
     }
-
-
-def _choose(page, filter_title: str, option: str) -> None:
-    """Open the dropdown titled ``filter_title`` and pick ``option`` (searching for it)."""
-    page.locator("button", has_text=filter_title).first.click()
-    search = page.locator("input[placeholder]").last
-    if search.count():
-        search.fill(option)
-    page.locator("[role=option]", has_text=option).first.click()
-    page.keyboard.press("Escape")
 
 
 def _settled(page, reading: dict) -> dict:
@@ -90,9 +74,9 @@ def channel_then_device(page, base_url: str) -> dict:
     _open(page, base_url + "/en/funnel")
     _step_table(page).wait_for(timeout=LOAD_TIMEOUT_MS)
     before = _settled(page, _reading(page))
-    _choose(page, "Channel", CHANNEL)
+    choose_option(page, "Channel", CHANNEL)
     after_channel = _wait_for_change(page, before)
-    _choose(page, "Device", DEVICE)
+    choose_option(page, "Device", DEVICE)
     after_device = _wait_for_change(page, after_channel)
     return {
         "channel": CHANNEL,

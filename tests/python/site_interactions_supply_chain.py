@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import time
 
+from report_site_inputs import choose_option, table_cells
+
 SPELLS_HEADER = "Missed units (est.)"
 CATEGORY = "Personal care"
 TIMEOUT_SECONDS = 30
@@ -20,26 +22,9 @@ def _spells_table(page):
 
 
 def _reading(page) -> dict:
-    rows = _spells_table(page).locator("tr")
-    table = [
-        cells
-        for cells in (
-            [cell.strip() for cell in rows.nth(i).locator("td").all_inner_texts()]
-            for i in range(rows.count())
-        )
-        if cells
-    ]
+    table = table_cells(_spells_table(page))
     sentence = page.locator("p", has_text="products were below their safety stock").first
     return {"spells": table, "below_safety": " ".join(sentence.inner_text().split())}
-
-
-def _choose(page, filter_title: str, option: str) -> None:
-    page.locator("button", has_text=filter_title).first.click()
-    search = page.locator("input[placeholder]").last
-    if search.count():
-        search.fill(option)
-    page.locator("[role=option]", has_text=option).first.click()
-    page.keyboard.press("Escape")
 
 
 def category(page, base_url: str) -> dict:
@@ -47,7 +32,7 @@ def category(page, base_url: str) -> dict:
     _spells_table(page).wait_for(timeout=30000)
     page.wait_for_timeout(1500)
     before = _reading(page)
-    _choose(page, "Category", CATEGORY)
+    choose_option(page, "Category", CATEGORY)
     deadline = time.monotonic() + TIMEOUT_SECONDS
     after = _reading(page)
     while after["spells"] == before["spells"] and time.monotonic() < deadline:

@@ -29,7 +29,9 @@ def _generate(args: argparse.Namespace) -> int:
     from shopkpi.generator import generate
 
     started = time.perf_counter()
-    summary = generate(args.scale, args.seed, Path(args.out), args.format, args.dirty)
+    summary = generate(
+        args.scale, args.seed, Path(args.out), args.format, args.dirty, workers=args.workers
+    )
     elapsed = time.perf_counter() - started
     rows = summary.get("rows", summary)
     print(
@@ -189,7 +191,19 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--scale", choices=SCALES, default="demo")
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--out", required=True, help="output folder")
-    gen.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    gen.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default=None,
+        help="csv (demo and small's default) or parquet (medium and large: parquet parts only)",
+    )
+    gen.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes simulating medium / large's shards (default: the core count); "
+        "the files do not depend on it",
+    )
     gen.add_argument(
         "--dirty",
         action="store_true",

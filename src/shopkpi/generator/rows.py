@@ -22,15 +22,27 @@ class DayRows:
 
 
 class Ids:
-    """Sequential ids per prefix, zero-padded to a width: ``O000123``."""
+    """Sequential ids per prefix, zero-padded to a width: ``O000123``.
 
-    def __init__(self) -> None:
+    A shard of a sharded simulation numbers its ids in its own block of each prefix's range
+    (``blocks`` maps a prefix to the block size): shard ``k`` hands out ``k * size + 1``,
+    ``k * size + 2``, ... so the shards' ids never collide and keep the contract's width.
+    """
+
+    def __init__(self, blocks: dict[str, int] | None = None, shard: int = 0) -> None:
         self._counters: dict[str, int] = {}
+        self._blocks = blocks or {}
+        self._shard = shard
 
     def next_number(self, prefix: str) -> int:
         n = self._counters.get(prefix, 0) + 1
         self._counters[prefix] = n
-        return n
+        size = self._blocks.get(prefix)
+        if size is None:
+            return n
+        if n >= size:
+            raise OverflowError(f"shard {self._shard} used its {size - 1} ids of {prefix!r}")
+        return self._shard * size + n
 
     def next(self, prefix: str, width: int) -> str:
         n = self.next_number(prefix)

@@ -57,13 +57,16 @@ def _load_raw(args: argparse.Namespace) -> int:
         if raw_dir is None and not args.demo:
             raise RawDataError("give --dir <folder> with your files, or --demo")
         mapping = read_mapping(Path(args.mapping)) if args.mapping else None
-        counts = load_raw(raw_dir or DEMO_DIR, db, mapping=mapping, encoding=args.encoding)
+        counts = load_raw(
+            raw_dir or DEMO_DIR, db, mapping=mapping, encoding=args.encoding, in_place=args.in_place
+        )
     except RawDataError as error:
         print(f"shopkpi load-raw: {error}", file=sys.stderr)
         return 2
     for table, rows in counts.items():
         print(f"{table:<22} {rows:>12,} rows")
-    print(f"loaded into {db} (schema raw)")
+    how = "(schema raw: views over the parquet files)" if args.in_place else "(schema raw)"
+    print(f"loaded into {db} {how}")
     return 0
 
 
@@ -85,6 +88,7 @@ def _build(args: argparse.Namespace) -> int:
         vars_json=vars_json,
         gate=not args.no_gate,
         verbose=args.verbose,
+        in_place=args.in_place,
     )
 
 
@@ -105,6 +109,12 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         "the contract (see docs/mapping-example.yml)",
     )
     parser.add_argument("--db", default=None, help=DB_HELP)
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="read --dir's parquet files where they are (schema raw as views over them, "
+        "checked from the parquet schema) instead of copying them into the warehouse",
+    )
 
 
 def _compare_marts(args: argparse.Namespace) -> int:

@@ -101,7 +101,7 @@ def _combine(con: duckdb.DuckDBPyConnection, staging: Path, out_dir: Path, name:
     data = con.sql(
         f"select {', '.join(selects)} from read_parquet('{source}') "
         f"group by {', '.join(groups)} order by {keys}"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     data = data.cast(arrow_schema(table))
     (out_dir / name).mkdir(parents=True, exist_ok=True)
     write_parquet(_part(out_dir, name, 0), data)

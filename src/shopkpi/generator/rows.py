@@ -48,7 +48,13 @@ class Ids:
         n = self.next_number(prefix)
         if n >= 10**width:
             raise OverflowError(f"more than {10**width - 1} ids with prefix {prefix!r}")
-        return f"{prefix}{n:0{width}d}"
+        return prefix + str(n).zfill(width)
+
+
+# "HH:MM:SS" of every second of a day, looked up rather than formatted (a hot path).
+_TIMES_OF_DAY = tuple(
+    f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)
+)
 
 
 class Clock:
@@ -67,9 +73,7 @@ class Clock:
         """ISO-8601 text of an absolute second (seconds since the first day's midnight)."""
         day, second = divmod(int(at), SECONDS_PER_DAY)
         date = self.day_text[day] if 0 <= day < self.days else self.date(day).isoformat()
-        h, rem = divmod(second, 3600)
-        m, s = divmod(rem, 60)
-        return f"{date}T{h:02d}:{m:02d}:{s:02d}+08:00"
+        return f"{date}T{_TIMES_OF_DAY[second]}+08:00"
 
 
 class Draws:

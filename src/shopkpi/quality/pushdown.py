@@ -95,6 +95,13 @@ def supported(suite: Suite) -> bool:
     return True
 
 
+def check_readable(con: duckdb.DuckDBPyConnection, suite: Suite, relation: str) -> None:
+    """Raise DuckDB's error when the suite's dataframe cannot be read (a missing column, a
+    broken view), as reading it into pandas would: the runner reports the suite unreadable.
+    Binding the query is enough; no row is read."""
+    con.execute(f"select * from ({suite.frame_sql(relation)}) as frame limit 0").fetchall()
+
+
 def _condition(expectation) -> tuple[str, MapCondition]:
     """The SQL condition marking ``expectation``'s unexpected rows (nulls handled)."""
     kwargs = expectation.configuration.kwargs

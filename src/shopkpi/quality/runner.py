@@ -494,6 +494,7 @@ def run_quality(
     run_time = dt.datetime.now(dt.UTC)
     run_id = run_time.strftime("%Y%m%dT%H%M%S%fZ")
     report = QualityReport(run_id=run_id, timings=timings, stale_project_files=report_stale)
+    run_identifier = RunIdentifier(run_name=RUN_NAME, run_time=run_time)
 
     step = time.perf_counter()
     manifest = manifest_relations(manifest_path)
@@ -504,8 +505,10 @@ def run_quality(
             try:
                 relation = model_relation(con, suite.model, manifest)
                 if engine == "duckdb" and pushdown.supported(suite):
-                    run_id_ = RunIdentifier(run_name=RUN_NAME, run_time=run_time)
-                    validation, _ = _validate_in_duckdb(context, con, suite, relation, run_id_)
+                    pushdown.check_readable(con, suite, relation)
+                    validation, _ = _validate_in_duckdb(
+                        context, con, suite, relation, run_identifier
+                    )
                     duckdb_seconds += time.perf_counter() - read_started
                     report.outcomes.extend(_validation_outcomes(suite, validation))
                     continue
@@ -515,10 +518,7 @@ def run_quality(
                 continue
             read_seconds += time.perf_counter() - read_started
             checkpoint = context.checkpoints.get(suite.name)
-            result = checkpoint.run(
-                batch_parameters={"dataframe": frame},
-                run_id=RunIdentifier(run_name=RUN_NAME, run_time=run_time),
-            )
+            result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_identifier)
             report.outcomes.extend(_outcomes(suite, result))
         timings["validate_in_duckdb"] = duckdb_seconds
         timings["read_dataframes"] = read_seconds

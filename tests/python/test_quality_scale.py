@@ -32,7 +32,9 @@ def _base_orders(db: Path, clean_rows: int, planted: list[tuple]) -> None:
             " 'orders.csv' as dq_source_file, (n + 2)::bigint as dq_source_line"
             f" from range({clean_rows}) as t(n)"
         )
-        con.executemany("insert into shop_staging.base_shop__orders values (?, ?, ?, ?)", planted)
+        if planted:
+            insert = "insert into shop_staging.base_shop__orders values (?, ?, ?, ?)"
+            con.executemany(insert, planted)
 
 
 def _run(db: Path, work: Path, engine: str, suites=("raw_orders",), docs=False):
@@ -109,6 +111,16 @@ def test_duckdb_path_gives_gx_pandas_results_on_planted_rows(tmp_path):
     )
     (share,) = in_duckdb.warnings
     assert (share.unexpected_count, share.element_count) == (34, 534)
+
+
+def test_an_empty_table_gives_gx_pandas_results(tmp_path):
+    """No delivered row (a shop without that export): GX's vacuous success, the same."""
+    db = tmp_path / "shop.duckdb"
+    _base_orders(db, 0, [])
+    reports = {engine: _run(db, tmp_path / engine, engine) for engine in runner.ENGINES}
+    assert _stored_results(tmp_path / "duckdb") == _stored_results(tmp_path / "pandas")
+    assert _outcomes(reports["duckdb"]) == _outcomes(reports["pandas"])
+    assert reports["duckdb"].passed and {o.element_count for o in reports["duckdb"].outcomes} == {0}
 
 
 class _CountingConnection:

@@ -51,7 +51,9 @@ class Suite:
     from, by ``sql`` with ``{relation}`` standing for that model's relation, in the order
     ``order`` gives (an ``order by`` list over the dataframe's columns; samples of failing
     rows are the first ones in that order); ``index`` names the columns that identify a
-    failing row in samples.
+    failing row in samples. ``count_sql``, when given, is the same rows with only the columns
+    the expectations check, for counting them (without what only samples show, such as a
+    lookup of related rows).
     """
 
     name: str
@@ -63,11 +65,16 @@ class Suite:
     expectations: tuple[Expect, ...]
     description: str = ""
     order: str = ""
+    count_sql: str = ""
 
     def frame_sql(self, relation: str) -> str:
         """The suite's dataframe over ``relation`` (the model's schema-qualified name), in
         no particular order."""
         return self.sql.replace(RELATION, relation)
+
+    def count_frame_sql(self, relation: str) -> str:
+        """The suite's rows over ``relation`` with the columns its expectations check."""
+        return (self.count_sql or self.sql).replace(RELATION, relation)
 
     def query(self, relation: str) -> str:
         """The suite's SQL reading ``relation``, ordered (the dataframe GX's pandas engine

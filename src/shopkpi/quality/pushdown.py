@@ -4,8 +4,9 @@ A column-map expectation of GX is decided from a handful of metrics: the table's
 the column's null count, the number of unexpected rows and the first unexpected rows with
 their index columns (``partial_unexpected_count`` of them). GX's pandas engine computes
 them from a dataframe holding every row; here DuckDB computes them where the rows are: one
-``count(*) filter (where ...)`` query per suite, then, for each expectation that fails
-only, one query for its first failing rows (``order by ... limit``). The expectation's own
+``count(*) filter (where ...)`` query per suite (over ``Suite.count_sql``, the checked
+columns only), then, for each expectation with unexpected rows only, one query for its
+first failing rows over the suite's full query (``order by ... limit``). The expectation's own
 GX class then turns those metrics into its result (``Expectation._validate``: success,
 ``mostly``, percentages, samples), exactly as after a pandas run. So the gate's memory is
 DuckDB's streaming aggregate plus the samples, and its time one scan of the columns a
@@ -98,8 +99,9 @@ def supported(suite: Suite) -> bool:
 def check_readable(con: duckdb.DuckDBPyConnection, suite: Suite, relation: str) -> None:
     """Raise DuckDB's error when the suite's dataframe cannot be read (a missing column, a
     broken view), as reading it into pandas would: the runner reports the suite unreadable.
-    Binding the query is enough; no row is read."""
-    con.execute(f"select * from ({suite.frame_sql(relation)}) as frame limit 0").fetchall()
+    Binding the queries is enough; no row is read."""
+    for sql in (suite.frame_sql(relation), suite.count_frame_sql(relation)):
+        con.execute(f"select * from ({sql}) as frame limit 0").fetchall()
 
 
 def _condition(expectation) -> tuple[str, MapCondition]:
@@ -135,6 +137,7 @@ def validate(
     )
 
     frame = f"({suite.frame_sql(relation)}) as frame"
+    counted = f"({suite.count_frame_sql(relation)}) as frame"
     conditions = [_condition(e) for e in expectations]
     columns = sorted({e.configuration.kwargs["column"] for e in expectations})
     selects = ["count(*)"]
@@ -143,7 +146,7 @@ def validate(
     timings = {"count": 0.0, "samples": 0.0}
     started = time.perf_counter()
     try:
-        counts = con.execute(f"select {', '.join(selects)} from {frame}").fetchone()
+        counts = con.execute(f"select {', '.join(selects)} from {counted}").fetchone()
     except duckdb.Error as error:
         message = str(error).splitlines()[0]
         return [

@@ -129,6 +129,7 @@ def raw_suite(table: str, project: Path | None = None) -> Suite:
         model=base_model(table),
         sql=raw_query(table),
         order=raw_order(table),
+        count_sql=f"select dq_rule from {RELATION}",
         index=(key_label(table), DUPLICATE_OF, SOURCE_FILE, SOURCE_LINE),
         expectations=tuple(raw_expectations(table, project)),
         description=f"Rows of {table} as delivered ({spec.grain}), by the staging rule that"

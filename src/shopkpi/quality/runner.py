@@ -319,7 +319,7 @@ def _validation_outcomes(suite: Suite, validation) -> list[Outcome]:
 
 def _validate_in_duckdb(
     context, con: duckdb.DuckDBPyConnection, suite: Suite, relation: str, run_id
-) -> tuple[object, dict[str, float]]:
+) -> object:
     """Validate ``suite`` inside DuckDB and store the result in the GX project as its
     checkpoint would (same identifiers, so the Data Docs show it the same way)."""
     import great_expectations as gx
@@ -332,11 +332,9 @@ def _validate_in_duckdb(
     )
     from great_expectations.validator.validation_statistics import calc_validation_statistics
 
-    from shopkpi.quality import pushdown
-
     batch_id = f"{project.DATASOURCE}-{suite.name}"
     expectations = context.suites.get(suite.name).expectations
-    results, timings = pushdown.validate(
+    results = pushdown.validate(
         con, suite, relation, expectations, project.result_format(suite), batch_id
     )
     statistics = calc_validation_statistics(results)
@@ -377,7 +375,7 @@ def _validate_in_duckdb(
         ),
         expectation_suite_identifier=suite_id,
     )
-    return validation, timings
+    return validation
 
 
 def write_results(
@@ -506,9 +504,7 @@ def run_quality(
                 relation = model_relation(con, suite.model, manifest)
                 if engine == "duckdb" and pushdown.supported(suite):
                     pushdown.check_readable(con, suite, relation)
-                    validation, _ = _validate_in_duckdb(
-                        context, con, suite, relation, run_identifier
-                    )
+                    validation = _validate_in_duckdb(context, con, suite, relation, run_identifier)
                     duckdb_seconds += time.perf_counter() - read_started
                     report.outcomes.extend(_validation_outcomes(suite, validation))
                     continue

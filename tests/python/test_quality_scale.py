@@ -248,6 +248,24 @@ def test_an_unreadable_suite_is_an_error_on_either_path(tmp_path):
         assert "dq_rule" in outcome.message()
 
 
+def test_a_table_failing_while_counted_fails_each_check_with_its_error(tmp_path):
+    """A view that binds but breaks on its rows: every expectation of the suite raised, an
+    error naming DuckDB's message (pandas would not read the dataframe at all: an error)."""
+    db = tmp_path / "shop.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema shop_staging")
+        con.execute(
+            "create view shop_staging.base_shop__orders as select 'O' || n as dq_row_key,"
+            " case when n > 5 then error('row ' || n || ' is broken') end::varchar as dq_rule,"
+            " 'orders.csv' as dq_source_file, n::bigint as dq_source_line from range(10) t(n)"
+        )
+    report = _run(db, tmp_path / "run", "duckdb")
+    assert len(report.errors) == len(raw_suites.raw_suite("orders").expectations)
+    for outcome in report.errors:
+        assert outcome.raised_exception and "is broken" in outcome.message()
+    assert not _run(db, tmp_path / "pandas", "pandas").passed
+
+
 def _page_text(report) -> list[str]:
     """The text of the raw_orders validation page, run times blanked, id numbering
     dropped (the page numbers its blocks)."""

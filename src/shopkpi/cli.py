@@ -280,6 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--suite", action="append", help="run only this suite (repeatable), e.g. raw_orders"
     )
     quality.add_argument(
+        "--engine",
+        choices=("duckdb", "pandas"),
+        default="duckdb",
+        help="where suites are validated: in DuckDB whenever GX's metrics can be computed"
+        " there (default), or every suite read into pandas for GX (the reference)",
+    )
+    quality.add_argument(
         "--write-project",
         action="store_true",
         help="only rewrite the GX project in gx/ from src/shopkpi/quality/",

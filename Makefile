@@ -2,6 +2,7 @@
 #
 #   make run                          build the warehouse from the embedded demo data
 #   make run RAW_DATA_DIR=path/to/raw build it from your own contract files instead
+#   make run RAW_DATA_DIR=... INCREMENTAL=1   the daily load: only the late-arrival window
 #   make test                         install everything and run every check
 #   make reports / make serve         build the report site from the warehouse / preview it
 
@@ -24,10 +25,14 @@ RAW_DATA_DIR ?=
 RAW_MAPPING ?=
 RAW_ENCODING ?=
 DBT_VARS ?=
+# INCREMENTAL=1: the daily load (`shopkpi build --incremental`): start from the published
+# warehouse and re-process only the late-arrival window of the incremental models.
+INCREMENTAL ?=
 BUILD_INPUT = $(if $(strip $(RAW_DATA_DIR)),--dir "$(RAW_DATA_DIR)",--demo) \
 	$(if $(strip $(RAW_MAPPING)),--mapping "$(RAW_MAPPING)") \
 	$(if $(strip $(RAW_ENCODING)),--encoding "$(RAW_ENCODING)")
-BUILD_OPTIONS = $(if $(strip $(DBT_VARS)),--vars '$(DBT_VARS)')
+BUILD_OPTIONS = $(if $(strip $(DBT_VARS)),--vars '$(DBT_VARS)') \
+	$(if $(strip $(INCREMENTAL)),--incremental)
 SCALE ?= small
 SEED ?= 42
 DBT := $(BIN)/dbt

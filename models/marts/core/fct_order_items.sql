@@ -17,15 +17,15 @@ with
 
 {%- if loads_incrementally() %}
 
-changed_orders as (
-    {{ orders_changed_since(window_start) }}
-),
+    changed_orders as (
+        {{ orders_changed_since(window_start) }}
+    ),
 {%- endif %}
 
 order_lines as (
     select * from {{ ref('int_order_lines_allocated') }}
     {%- if loads_incrementally() %}
-    where order_id in (select changed_orders.order_id from changed_orders)
+        where order_id in (select changed_orders.order_id from changed_orders)
     {%- endif %}
 ),
 

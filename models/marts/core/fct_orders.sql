@@ -19,11 +19,11 @@ with
 orders as (
     select * from {{ ref('stg_shop__orders') }}
     {%- if loads_incrementally() %}
-    where customer_id in (
-        select customer_orders.customer_id
-        from {{ ref('stg_shop__orders') }} as customer_orders
-        where customer_orders.order_id in ({{ orders_changed_since(window_start) }})
-    )
+        where customer_id in (
+            select customer_orders.customer_id
+            from {{ ref('stg_shop__orders') }} as customer_orders
+            where customer_orders.order_id in ({{ orders_changed_since(window_start) }})
+        )
     {%- endif %}
 ),
 
@@ -34,7 +34,7 @@ sessions as (
 order_lines as (
     select * from {{ ref('int_order_lines_allocated') }}
     {%- if loads_incrementally() %}
-    where order_id in (select orders.order_id from orders)
+        where order_id in (select orders.order_id from orders)
     {%- endif %}
 ),
 

@@ -20,16 +20,16 @@ with
 sessions as (
     select * from {{ ref('stg_shop__sessions') }}
     {%- if loads_incrementally() %}
-    where
-        cast(started_at as date) >= {{ window_start }} - 1
-        or session_id not in (select loaded.session_id from {{ this }} as loaded)
+        where
+            cast(started_at as date) >= {{ window_start }} - 1
+            or session_id not in (select loaded.session_id from {{ this }} as loaded)
     {%- endif %}
 ),
 
 session_events as (
     select * from {{ ref('int_sessions_summarised_from_events') }}
     {%- if loads_incrementally() %}
-    where session_id in (select sessions.session_id from sessions)
+        where session_id in (select sessions.session_id from sessions)
     {%- endif %}
 ),
 

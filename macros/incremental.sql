@@ -65,21 +65,22 @@
     {{ return("cast('" ~ newest ~ "' as date)") }}
 {%- endmacro %}
 
-{#- True for a raw timestamp or date text whose date may fall on or after window_start (a
-    timestamp with an offset may move a day in shop time, hence the day of slack); also true
-    for text without a readable date, which staging quarantines and every run re-checks. -#}
+{#- True for a raw timestamp or date text dated on or after window_start, with a day of
+    slack (an offset may move a time across midnight in shop time). Compared as ISO text, so
+    no row is parsed; text without an ISO date is not in the window: its rule
+    (unparseable_timestamp) cannot change once checked, and it was checked when it arrived
+    (raw_row_is_new). -#}
 {% macro raw_dated_on_or_after(raw_column, window_start) -%}
-    coalesce(
-        try_cast(left(trim(cast({{ raw_column }} as {{ dbt.type_string() }})), 10) as date)
-        >= {{ window_start }} - 1,
-        true
-    )
+    left(trim(cast({{ raw_column }} as {{ dbt.type_string() }})), 10)
+    >= cast({{ window_start }} - 1 as {{ dbt.type_string() }})
 {%- endmacro %}
 
 {#- The raw rows an incremental run of a checked base table re-processes: the rows meeting
     any of `reasons` (SQL conditions over the raw columns, alias raw_rows: the late-arrival
     window, a parent key in its window, ...), and every other row of their keys, so that
-    the duplicate rules rank a key's rows over all of them. In a full build: every row. -#}
+    the duplicate rules rank a key's rows over all of them. Each reason is its own filtered
+    scan (a plain filter or semi-join); the rows are then picked by key in one semi-join.
+    In a full build: every row. -#}
 {% macro late_window_rows(source_relation, key_columns, reasons) -%}
     {%- set key_parts = [] -%}
     {%- for column in key_columns -%}
@@ -92,13 +93,16 @@
     select raw_rows.*
     from {{ source_relation }} as raw_rows
     {%- if loads_incrementally() %}
-    where
-        ({{ reasons | join(') or (') }})
-        or {{ row_key }} in (
-            select {{ row_key }}
-            from {{ source_relation }} as raw_rows
-            where ({{ reasons | join(') or (') }})
-        )
+    where {{ row_key }} in (
+        {%- for reason in reasons %}
+        select {{ row_key }}
+        from {{ source_relation }} as raw_rows
+        where {{ reason }}
+        {%- if not loop.last %}
+        union all
+        {%- endif %}
+        {%- endfor %}
+    )
     {%- endif %}
 {%- endmacro %}
 

@@ -300,9 +300,11 @@ def build(
     vars_json: str | None = None,
     gate: bool = True,
     verbose: bool = False,
+    in_place: bool = False,
     incremental: bool = False,
 ) -> int:
-    """Build the warehouse ``db`` from ``raw_dir`` (default: the embedded demo).
+    """Build the warehouse ``db`` from ``raw_dir`` (default: the embedded demo); with
+    ``in_place``, schema raw reads ``raw_dir``'s parquet files where they are.
 
     A build starts from a new file and computes every model. With ``incremental`` (the
     daily load) it starts from a copy of the published warehouse, when there is one, and
@@ -329,7 +331,9 @@ def build(
         if from_previous:
             _say(f"  incremental: starting from a copy of {db}")
             shutil.copyfile(db, new)
-        report.rows_loaded = load_raw(Path(source), new, mapping=mapping, encoding=encoding)
+        report.rows_loaded = load_raw(
+            Path(source), new, mapping=mapping, encoding=encoding, in_place=in_place
+        )
         if not from_previous:
             _carry_over_gate_history(db, new)
         report.seconds["load"] = time.perf_counter() - started

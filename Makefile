@@ -2,6 +2,7 @@
 #
 #   make run                          build the warehouse from the embedded demo data
 #   make run RAW_DATA_DIR=path/to/raw build it from your own contract files instead
+#   make run RAW_DATA_DIR=... INCREMENTAL=1   the daily load: only the late-arrival window
 #   make test                         install everything and run every check
 #   make reports / make serve         build the report site from the warehouse / preview it
 
@@ -28,11 +29,15 @@ DBT_VARS ?=
 # them) instead of copying them into the warehouse. DuckDB's limits come from the
 # environment: SHOPKPI_MEMORY_LIMIT, SHOPKPI_THREADS, SHOPKPI_TEMP_DIR (see profiles.yml).
 RAW_IN_PLACE ?=
+# INCREMENTAL=1: the daily load (`shopkpi build --incremental`): start from the published
+# warehouse and re-process only the late-arrival window of the incremental models.
+INCREMENTAL ?=
 BUILD_INPUT = $(if $(strip $(RAW_DATA_DIR)),--dir "$(RAW_DATA_DIR)",--demo) \
 	$(if $(strip $(RAW_MAPPING)),--mapping "$(RAW_MAPPING)") \
 	$(if $(strip $(RAW_ENCODING)),--encoding "$(RAW_ENCODING)") \
 	$(if $(filter 1 yes true,$(RAW_IN_PLACE)),--in-place)
-BUILD_OPTIONS = $(if $(strip $(DBT_VARS)),--vars '$(DBT_VARS)')
+BUILD_OPTIONS = $(if $(strip $(DBT_VARS)),--vars '$(DBT_VARS)') \
+	$(if $(filter 1 yes true,$(INCREMENTAL)),--incremental)
 SCALE ?= small
 SEED ?= 42
 DBT := $(BIN)/dbt

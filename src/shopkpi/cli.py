@@ -89,6 +89,7 @@ def _build(args: argparse.Namespace) -> int:
         gate=not args.no_gate,
         verbose=args.verbose,
         in_place=args.in_place,
+        incremental=args.incremental,
     )
 
 
@@ -230,6 +231,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--vars", default=None, help="dbt vars for the whole build, e.g. '{lookback_days: 14}'"
     )
     build.add_argument("--no-gate", action="store_true", help="skip the quality gate")
+    build.add_argument(
+        "--incremental",
+        action="store_true",
+        help="daily load: start from the published warehouse and re-process only the "
+        "late-arrival window of the incremental models (var late_arrival_days)",
+    )
     build.add_argument("--verbose", action="store_true", help="show every line dbt prints")
     build.set_defaults(func=_build)
 

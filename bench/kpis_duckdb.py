@@ -4,8 +4,8 @@
 
 Creates a view per raw table over RAW_DIR/<table>.parquet (or a folder RAW_DIR/<table>/ of
 parquet parts), runs bench/kpis_duckdb.sql and writes its four kpi_* tables to
-OUT_DIR/<kpi>.parquet. SHOPKPI_THREADS and SHOPKPI_MEMORY_LIMIT, when set, cap DuckDB as
-they cap the dbt build.
+OUT_DIR/<kpi>.parquet. DuckDB gets the dbt profile's limits: SHOPKPI_THREADS threads
+(default 2, as profiles.yml) and SHOPKPI_MEMORY_LIMIT when set.
 """
 
 from __future__ import annotations
@@ -29,8 +29,7 @@ def parquet_glob(raw_dir: Path, table: str) -> str:
 def main(raw_dir: Path, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect()
-    if os.environ.get("SHOPKPI_THREADS"):
-        con.execute(f"set threads = {int(os.environ['SHOPKPI_THREADS'])}")
+    con.execute(f"set threads = {int(os.environ.get('SHOPKPI_THREADS') or 2)}")
     if os.environ.get("SHOPKPI_MEMORY_LIMIT"):
         con.execute(f"set memory_limit = '{os.environ['SHOPKPI_MEMORY_LIMIT']}'")
     for table in TABLES:

@@ -9,6 +9,7 @@ results.csv must come out the same from the same measurements.
 from __future__ import annotations
 
 import copy
+import csv
 import subprocess
 import sys
 
@@ -177,3 +178,33 @@ def test_ratios_are_marked_met_or_not_met_against_the_targets():
     # Below medium the targets are shown for reference.
     demo = {r["ratio"]: r for r in bench.ratios(_measurement("demo", 6.0))}
     assert demo["dbt ÷ DuckDB SQL (time)"]["verdict"] == "not met (target is for medium and large)"
+
+
+def test_the_incremental_rehearsal_adds_the_last_order_day(demo_parquet, tmp_path):
+    """The one-day incremental build: the days before the last order day are loaded and
+    built, then that day's parts are added, loaded and built again (steps faked here)."""
+    with (DEMO_DIR / "orders.csv").open(encoding="utf-8", newline="") as handle:
+        last_day = max(row["ordered_at"][:10] for row in csv.DictReader(handle))
+    calls = []
+
+    def split(raw, day, before, day_dir):
+        calls.append(("split", day))
+        (before / "orders").mkdir(parents=True)
+
+    def add(day_dir, raw):
+        calls.append(("add", raw.name))
+
+    def step(section, name, command, env):
+        calls.append((name, command[1], env["SHOPKPI_DB"].endswith("daily.duckdb")))
+        return _step(section, name, 1.0, 100)
+
+    steps = bench.incremental_steps((split, add), demo_parquet, tmp_path / "inc", {}, step)
+    assert calls == [
+        ("split", last_day),
+        ("load-raw (days before the last)", "load-raw", True),
+        ("dbt build (days before the last)", "build", True),
+        ("add", "raw"),
+        ("load-raw (with the last day)", "load-raw", True),
+        (bench.DBT_INCREMENTAL, "build", True),
+    ]
+    assert [s["step"] for s in steps][-1] == bench.DBT_INCREMENTAL

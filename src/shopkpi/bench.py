@@ -243,6 +243,7 @@ def _dbt_own_seconds(target: Path) -> float:
 def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
     """Run every step at ``scale``; return its measurements."""
     work = work_root / scale
+    load_average = round(os.getloadavg()[0], 1)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     raw, db = work / "raw", work / "bench.duckdb"
@@ -394,6 +395,9 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
         "threads": os.environ.get("SHOPKPI_THREADS", "2"),
         "memory_limit": os.environ.get("SHOPKPI_MEMORY_LIMIT", ""),
         "machine": machine(),
+        # The machine's 1-minute load average when the scale started: figures taken on a
+        # busy machine are slower than the machine can do.
+        "load_average": load_average,
         "steps": steps,
     }
 
@@ -549,6 +553,11 @@ def render_markdown(measurements: list[dict]) -> str:
             f"Seed {measurement['seed']}: {rows['orders']:,} orders, "
             f"{rows['sessions']:,} sessions, {rows['events']:,} events"
             + (f"; DuckDB {', '.join(caps)}" if caps else "")
+            + (
+                f"; load average {measurement['load_average']} when it started"
+                if measurement.get("load_average") is not None
+                else ""
+            )
             + ".",
             "",
         ]

@@ -33,7 +33,6 @@ import platform
 import shutil
 import subprocess
 import sys
-import time
 from importlib import metadata
 from pathlib import Path
 
@@ -87,24 +86,53 @@ def _size_mib(path: Path) -> float:
     return round(size / 2**20, 1)
 
 
+# Each step is started by this small launcher, which forks the step, waits for it and writes
+# its peak RSS (KiB), wall seconds and exit code to the file named first. On Linux a process'
+# ru_maxrss includes the high-water mark of the address space it was exec'd from, so a step
+# started straight from the bench (or any large process) would report at least the bench's
+# own peak; forked from the launcher (a bare interpreter, ~10 MiB) it reports its own.
+LAUNCHER = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - started
+code = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{usage.ru_maxrss} {seconds} {code}")
+sys.exit(1 if code else 0)
+"""
+
+
 def run_step(
     section: str, step: str, command: list[str], env: dict[str, str], log: Path, cwd: Path
 ) -> dict:
     """Run one step in its own process; return its wall time and peak resident memory."""
-    started = time.perf_counter()
+    measured = log.with_suffix(".measured")
     with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=output)
-        _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
+        subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, str(measured), *command],
+            cwd=cwd,
+            env=env,
+            stdout=output,
+            stderr=output,
+            check=False,
+        )
+    try:
+        max_rss_kib, seconds, code = measured.read_text().split()
+    except (OSError, ValueError):
+        max_rss_kib, seconds, code = "0", "0", "-1"
+    if int(code) != 0:
         sys.stderr.write(log.read_text()[-4000:])
         raise BenchError(f"bench: step '{step}' failed (log: {log})")
     return {
         "section": section,
         "step": step,
         "status": "ok",
-        "seconds": round(seconds, 2),
-        "peak_rss_mib": round(usage.ru_maxrss / 1024),  # ru_maxrss is KiB on Linux
+        "seconds": round(float(seconds), 2),
+        "peak_rss_mib": round(int(max_rss_kib) / 1024),  # ru_maxrss is KiB on Linux
         "output_mib": None,
         "note": "",
     }

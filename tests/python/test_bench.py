@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import copy
 import csv
+import os
+import resource
 import subprocess
 import sys
 
@@ -208,3 +210,40 @@ def test_the_incremental_rehearsal_adds_the_last_order_day(demo_parquet, tmp_pat
         (bench.DBT_INCREMENTAL, "build", True),
     ]
     assert [s["step"] for s in steps][-1] == bench.DBT_INCREMENTAL
+
+
+def test_a_step_reports_its_own_peak_memory_not_the_bench_s(tmp_path):
+    """On Linux a child's ru_maxrss includes the address space it was exec'd from: a step
+    started by a large process must still report its own small peak (the launcher)."""
+    big = bytearray(400 * 2**20)
+    for i in range(0, len(big), 4096):
+        big[i] = 1
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 400 * 1024
+    small = bench.run_step(
+        bench.PIPELINE,
+        "small",
+        [sys.executable, "-c", "pass"],
+        dict(os.environ),
+        tmp_path / "small.log",
+        tmp_path,
+    )
+    grown = bench.run_step(
+        bench.PIPELINE,
+        "grown",
+        [sys.executable, "-c", "b = bytearray(200 * 2**20); b[::4096] = b'1' * len(b[::4096])"],
+        dict(os.environ),
+        tmp_path / "grown.log",
+        tmp_path,
+    )
+    del big
+    assert small["peak_rss_mib"] < 100
+    assert 200 <= grown["peak_rss_mib"] < 400
+    with pytest.raises(bench.BenchError, match="step 'fails' failed"):
+        bench.run_step(
+            bench.PIPELINE,
+            "fails",
+            [sys.executable, "-c", "raise SystemExit(3)"],
+            dict(os.environ),
+            tmp_path / "fails.log",
+            tmp_path,
+        )

@@ -38,8 +38,9 @@ BUILD_INPUT = $(if $(strip $(RAW_DATA_DIR)),--dir "$(RAW_DATA_DIR)",--demo) \
 	$(if $(filter 1 yes true,$(RAW_IN_PLACE)),--in-place)
 BUILD_OPTIONS = $(if $(strip $(DBT_VARS)),--vars '$(DBT_VARS)') \
 	$(if $(filter 1 yes true,$(INCREMENTAL)),--incremental)
-SCALE ?= small
 SEED ?= 42
+# make bench: the scales to run (medium takes a while: BENCH_SCALES=demo,small for a quick run).
+BENCH_SCALES ?= demo,small,medium
 DBT := $(BIN)/dbt
 DBT_FLAGS ?= --quiet --no-use-colors
 
@@ -56,7 +57,7 @@ REPORTS_PORT ?= 3000
 EVIDENCE := ./node_modules/.bin/evidence
 
 .PHONY: help install run load-raw generate-demo contract contract-check test test-python \
-        test-dbt lint format docs bench clean quality compare-marts demo-figures \
+        test-dbt lint format docs bench bench-large clean quality compare-marts demo-figures \
         reports reports-install serve browser-deps
 
 help: ## List the targets
@@ -162,14 +163,14 @@ test-python: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) $(REPORTS_STAMP) browser-deps #
 	$(BIN)/pytest -q --durations=25 || { status=$$?; if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$status; }
 
 lint: $(INSTALL_STAMP) ## ruff (Python) and SQLFluff (SQL models, macros, tests)
-	$(BIN)/ruff check src tests models
-	$(BIN)/ruff format --check src tests models
+	$(BIN)/ruff check src tests models bench
+	$(BIN)/ruff format --check src tests models bench
 	mkdir -p build/lint
 	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
 
 format: $(INSTALL_STAMP) ## Apply ruff formatting and SQLFluff fixes
-	$(BIN)/ruff format src tests models
-	$(BIN)/ruff check --fix src tests models
+	$(BIN)/ruff format src tests models bench
+	$(BIN)/ruff check --fix src tests models bench
 	mkdir -p build/lint
 	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff fix models tests/dbt analyses --processes 2
 
@@ -178,8 +179,11 @@ docs: $(INSTALL_STAMP) ## Build dbt's documentation site into target/ (after mak
 	$(DBT) docs generate $(DBT_FLAGS)
 	@echo "open target/index.html, or: $(DBT) docs serve --port 8080"
 
-bench: $(INSTALL_STAMP) ## Time generate, load and dbt build at SCALE (default small)
-	$(BIN)/python -m shopkpi.bench --scale $(SCALE) --seed $(SEED)
+bench: $(INSTALL_STAMP) ## Benchmark BENCH_SCALES (demo,small,medium): steps, dbt vs DuckDB SQL / pandas / Polars -> bench/results.md
+	$(BIN)/python -m shopkpi.bench --scales $(BENCH_SCALES) --seed $(SEED)
+
+bench-large: $(INSTALL_STAMP) ## The same benchmark at scale large (~10M orders; hours, needs disk)
+	$(BIN)/python -m shopkpi.bench --scales large --seed $(SEED)
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf target logs build warehouse/*.duckdb warehouse/.*.build-* $(REPORTS)/build $(REPORTS)/.evidence

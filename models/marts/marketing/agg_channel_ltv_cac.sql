@@ -62,12 +62,12 @@ final as (
                 as net_revenue_{{ n }}d_cny,
             cast(credited_new_customers.gross_margin_{{ n }}d_cny as decimal(18, 2))
                 as gross_margin_{{ n }}d_cny,
-            credited_new_customers.net_revenue_{{ n }}d_cny
-            / nullif(credited_new_customers.new_customers_{{ n }}d_elapsed, 0)
-                as ltv_net_revenue_{{ n }}d_cny,
-            credited_new_customers.net_revenue_{{ n }}d_cny
-            / nullif(credited_new_customers.new_customers_{{ n }}d_elapsed, 0)
-            / nullif(channel_months.customer_acquisition_cost_cny, 0)
+            {%- set ltv = double_divide(
+                'credited_new_customers.net_revenue_' ~ n ~ 'd_cny',
+                'nullif(credited_new_customers.new_customers_' ~ n ~ 'd_elapsed, 0)'
+            ) %}
+            {{ ltv }} as ltv_net_revenue_{{ n }}d_cny,
+            {{ double_divide(ltv, 'nullif(channel_months.customer_acquisition_cost_cny, 0)') }}
                 as ltv_to_cac_{{ n }}d,
         {%- endfor %}
         channel_months.customer_acquisition_cost_cny

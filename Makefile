@@ -24,9 +24,14 @@ RAW_DATA_DIR ?=
 RAW_MAPPING ?=
 RAW_ENCODING ?=
 DBT_VARS ?=
+# RAW_IN_PLACE=1: read RAW_DATA_DIR's parquet files where they are (schema raw as views over
+# them) instead of copying them into the warehouse. DuckDB's limits come from the
+# environment: SHOPKPI_MEMORY_LIMIT, SHOPKPI_THREADS, SHOPKPI_TEMP_DIR (see profiles.yml).
+RAW_IN_PLACE ?=
 BUILD_INPUT = $(if $(strip $(RAW_DATA_DIR)),--dir "$(RAW_DATA_DIR)",--demo) \
 	$(if $(strip $(RAW_MAPPING)),--mapping "$(RAW_MAPPING)") \
-	$(if $(strip $(RAW_ENCODING)),--encoding "$(RAW_ENCODING)")
+	$(if $(strip $(RAW_ENCODING)),--encoding "$(RAW_ENCODING)") \
+	$(if $(filter 1 yes true,$(RAW_IN_PLACE)),--in-place)
 BUILD_OPTIONS = $(if $(strip $(DBT_VARS)),--vars '$(DBT_VARS)')
 SCALE ?= small
 SEED ?= 42

@@ -300,8 +300,10 @@ def build(
     vars_json: str | None = None,
     gate: bool = True,
     verbose: bool = False,
+    in_place: bool = False,
 ) -> int:
-    """Build the warehouse ``db`` from ``raw_dir`` (default: the embedded demo)."""
+    """Build the warehouse ``db`` from ``raw_dir`` (default: the embedded demo); with
+    ``in_place``, schema raw reads ``raw_dir``'s parquet files where they are."""
     db = Path(db).absolute()
     db.parent.mkdir(parents=True, exist_ok=True)
     for folder in remove_stale_builds(db):
@@ -319,7 +321,9 @@ def build(
         source = raw_dir or DEMO_DIR
         _say(f"[1/4] loading {'the demo shop' if raw_dir is None else source} ...")
         started = time.perf_counter()
-        report.rows_loaded = load_raw(Path(source), new, mapping=mapping, encoding=encoding)
+        report.rows_loaded = load_raw(
+            Path(source), new, mapping=mapping, encoding=encoding, in_place=in_place
+        )
         _carry_over_gate_history(db, new)
         report.seconds["load"] = time.perf_counter() - started
 

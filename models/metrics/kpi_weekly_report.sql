@@ -55,10 +55,7 @@ latest_complete_week as (
 
 -- The scorecard rows of the shop total at week and month grain, for the core KPIs.
 total_rows as (
-    select
-        scorecard.*,
-        {{ safe_divide('scorecard.kpi_value', 'scorecard.previous_value') }} - 1
-            as change_vs_previous_rate
+    select scorecard.*
     from scorecard
     inner join core_kpis
         on scorecard.kpi_id = core_kpis.kpi_id

@@ -20,14 +20,14 @@
     select
         kpi_id,
         '{{ grain }}' as period_grain,
-        cast(date_trunc('{{ grain }}', date_day) as date) as period_start_date,
+        cast({{ dbt.date_trunc(grain, 'date_day') }} as date) as period_start_date,
         slice_kind,
         slice_value,
         cast(sum(numerator) as decimal(38, 6)) as numerator,
         cast(sum(denominator) as decimal(38, 6)) as denominator,
         cast(null as double) as measured_value
     from {{ day_rows }}
-    group by kpi_id, date_trunc('{{ grain }}', date_day), slice_kind, slice_value
+    group by kpi_id, {{ dbt.date_trunc(grain, 'date_day') }}, slice_kind, slice_value
     {%- endfor %}
 {%- endmacro %}
 

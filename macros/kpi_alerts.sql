@@ -84,14 +84,15 @@
         on
             this_period.kpi_id = rule_settings.kpi_id
             and this_period.period_grain = rule_settings.period_grain
-            and list_contains(string_split(rule_settings.slice_kind, '|'), this_period.slice_kind)
+            and {{ delimited_list_contains('rule_settings.slice_kind', '|', 'this_period.slice_kind') }}
     inner join {{ kpi_values }} as previous_period
         on
             this_period.kpi_id = previous_period.kpi_id
             and this_period.period_grain = previous_period.period_grain
             and this_period.slice_kind = previous_period.slice_kind
             and this_period.slice_value = previous_period.slice_value
-            and previous_period.period_end_date = this_period.period_start_date - interval 1 day
+            and previous_period.period_end_date
+            = {{ dbt.dateadd('day', -1, 'this_period.period_start_date') }}
     where
         rule_settings.rule_id = '{{ rule_id }}'
         and this_period.is_complete_period

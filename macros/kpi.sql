@@ -43,7 +43,7 @@
         '{{ kpi_id }}' as kpi_id,
         {{ date_column }} as date_day,
         '{{ slice_kind }}' as slice_kind,
-        cast({{ slice_value }} as varchar) as slice_value,
+        cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
         cast(sum({{ numerator }}) as decimal(38, 6)) as numerator,
         {%- if denominator == 'null' %}
         cast(null as decimal(38, 6)) as denominator

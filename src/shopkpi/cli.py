@@ -111,10 +111,12 @@ def _spark(args: argparse.Namespace) -> int:
 
     try:
         if args.spark_command == "build":
+            from shopkpi.build import parse_vars
+
             raw_dir = _raw_dir(args)
             mapping = read_mapping(Path(args.mapping)) if args.mapping else None
             seconds = spark.build(
-                raw_dir, mapping=mapping, encoding=args.encoding, vars_json=args.vars
+                raw_dir, mapping=mapping, encoding=args.encoding, vars_json=parse_vars(args.vars)
             )
             for step, took in seconds.items():
                 print(f"{step:<24} {took:>7.1f} s")

@@ -103,13 +103,15 @@ class SparkProject:
         self.runner = dbtRunner()
         _set_environment(folder)
 
-    def invoke(self, *args: str) -> None:
+    def invoke(self, *args: str, check: bool = True) -> bool:
+        """Run one dbt command; False (or, with check, SparkStepError) when it failed."""
         command = [*args, "--target", "spark", "--project-dir", str(project_dir())]
         if self.vars_json and args[0] != "run-operation":
             command += ["--vars", self.vars_json]
         result = self.runner.invoke(command)
-        if not result.success:
+        if not result.success and check:
             raise SparkStepError(f"`dbt {' '.join(args)}` on spark failed")
+        return result.success
 
     def manifest(self) -> dict:
         return json.loads((project_dir() / "target" / "manifest.json").read_text())
@@ -208,18 +210,21 @@ def _descendants(manifest: dict, unique_ids: set[str]) -> set[str]:
     return seen
 
 
-def build_models(project: SparkProject, command: str = "build") -> None:
+def build_models(project: SparkProject, command: str = "build") -> bool:
     """Build every node on Spark. SQL models, seeds and tests run in dbt; the Python models,
     which dbt-spark runs only on Databricks clusters, run here in between (their parents'
     rows read from Spark, their result written to Spark), each as soon as its parents are
-    built, and then dbt continues with what depends on them."""
+    built, and then dbt continues with what depends on them. A failing node does not stop
+    the rest (dbt skips what depends on it); False when any node failed."""
     from pyspark.sql import SparkSession
 
     project.invoke("parse")
     manifest = project.manifest()
     pending = _python_models(manifest)
     names = {uid: node["name"] for uid, node in pending.items()}
-    project.invoke(command, "--exclude", *[f"{name}+" for name in names.values()])
+    success = project.invoke(
+        command, "--exclude", *[f"{name}+" for name in names.values()], check=False
+    )
     built = set(manifest["nodes"]) - _descendants(manifest, set(pending)) - set(pending)
     spark = SparkSession.builder.getOrCreate()
     while pending:
@@ -230,7 +235,11 @@ def build_models(project: SparkProject, command: str = "build") -> None:
             for uid, node in list(pending.items()):
                 parents = {a for a in _ancestors(manifest, uid) if a in manifest["nodes"]}
                 if parents <= built:
-                    run_python_model(spark, manifest, node)
+                    try:
+                        run_python_model(spark, manifest, node)
+                    except Exception as error:  # noqa: BLE001 - reported, the build goes on
+                        print(f"python model {node['name']} failed: {error}", flush=True)
+                        success = False
                     ready.append(uid)
                     built.add(uid)
                     del pending[uid]
@@ -239,8 +248,11 @@ def build_models(project: SparkProject, command: str = "build") -> None:
             raise SparkStepError(f"Python models with unmet parents: {', '.join(pending)}")
         selected = [f"{names[uid]}+" for uid in ready]
         excluded = [names[uid] for uid in ready] + [f"{names[uid]}+" for uid in pending]
-        project.invoke(command, "--select", *selected, "--exclude", *excluded)
+        success &= project.invoke(
+            command, "--select", *selected, "--exclude", *excluded, check=False
+        )
         built |= _descendants(manifest, set(ready)) - _descendants(manifest, set(pending))
+    return success
 
 
 def build(
@@ -264,8 +276,13 @@ def build(
     seconds["load and export raw"] = time.monotonic() - start
     print(f"raw data: {sum(counts.values()):,} rows in {len(counts)} tables -> {folder / 'raw'}")
     start = time.monotonic()
-    build_models(SparkProject(folder, vars_json), dbt_command)
+    success = build_models(SparkProject(folder, vars_json), dbt_command)
     seconds[f"dbt {dbt_command} on spark"] = time.monotonic() - start
+    if not success:
+        raise SparkStepError(
+            f"some nodes failed on Spark (see above; {sum(seconds.values()):.0f} s); "
+            "what they feed was skipped"
+        )
     return seconds
 
 

@@ -116,7 +116,11 @@ def _spark(args: argparse.Namespace) -> int:
             raw_dir = _raw_dir(args)
             mapping = read_mapping(Path(args.mapping)) if args.mapping else None
             seconds = spark.build(
-                raw_dir, mapping=mapping, encoding=args.encoding, vars_json=parse_vars(args.vars)
+                raw_dir,
+                mapping=mapping,
+                encoding=args.encoding,
+                vars_json=parse_vars(args.vars),
+                tests=args.with_tests,
             )
             for step, took in seconds.items():
                 print(f"{step:<24} {took:>7.1f} s")
@@ -328,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(spark_build)
     spark_build.add_argument("--vars", default=None, help="dbt vars for the whole build")
+    spark_build.add_argument(
+        "--with-tests",
+        action="store_true",
+        help="also run the data and unit tests on Spark (slow; by default they run on DuckDB "
+        "and make test-spark compares the tables)",
+    )
     spark_compare = spark_sub.add_parser(
         "compare",
         help="compare every marts and metrics table of the Spark build with the DuckDB "

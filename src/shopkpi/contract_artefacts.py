@@ -35,7 +35,6 @@ from shopkpi.contract import (
     SOURCE_FILE,
     SOURCE_LINE,
     TABLES,
-    TEXT,
     tables_parents_first,
 )
 

@@ -114,7 +114,13 @@ class SparkProject:
         return result.success
 
     def manifest(self) -> dict:
-        return json.loads((project_dir() / "target" / "manifest.json").read_text())
+        """The parsed project (nodes, parent_map, child_map) as in target/manifest.json."""
+        result = self.runner.invoke(
+            ["parse", "--target", "spark", "--project-dir", str(project_dir())]
+        )
+        if not result.success:
+            raise SparkStepError("`dbt parse` on spark failed")
+        return result.result.writable_manifest().to_dict()
 
 
 def _ancestors(manifest: dict, unique_id: str) -> set[str]:
@@ -210,20 +216,22 @@ def _descendants(manifest: dict, unique_ids: set[str]) -> set[str]:
     return seen
 
 
-def build_models(project: SparkProject, command: str = "build") -> bool:
+def build_models(project: SparkProject, command: str = "build", tests: bool = False) -> bool:
     """Build every node on Spark. SQL models, seeds and tests run in dbt; the Python models,
     which dbt-spark runs only on Databricks clusters, run here in between (their parents'
     rows read from Spark, their result written to Spark), each as soon as its parents are
     built, and then dbt continues with what depends on them. A failing node does not stop
-    the rest (dbt skips what depends on it); False when any node failed."""
+    the rest (dbt skips what depends on it); False when any node failed. Without ``tests``
+    only seeds and models are built: every data and unit test runs on DuckDB, and `make
+    test-spark` holds Spark's tables to DuckDB's row for row."""
     from pyspark.sql import SparkSession
 
-    project.invoke("parse")
     manifest = project.manifest()
     pending = _python_models(manifest)
     names = {uid: node["name"] for uid, node in pending.items()}
+    skipped = [] if tests else ["resource_type:test", "resource_type:unit_test"]
     success = project.invoke(
-        command, "--exclude", *[f"{name}+" for name in names.values()], check=False
+        command, "--exclude", *[f"{name}+" for name in names.values()], *skipped, check=False
     )
     built = set(manifest["nodes"]) - _descendants(manifest, set(pending)) - set(pending)
     spark = SparkSession.builder.getOrCreate()
@@ -248,6 +256,7 @@ def build_models(project: SparkProject, command: str = "build") -> bool:
             raise SparkStepError(f"Python models with unmet parents: {', '.join(pending)}")
         selected = [f"{names[uid]}+" for uid in ready]
         excluded = [names[uid] for uid in ready] + [f"{names[uid]}+" for uid in pending]
+        excluded += skipped
         success &= project.invoke(
             command, "--select", *selected, "--exclude", *excluded, check=False
         )
@@ -262,6 +271,7 @@ def build(
     encoding: str | None = None,
     vars_json: str | None = None,
     dbt_command: str = "build",
+    tests: bool = False,
 ) -> dict[str, float]:
     """Load the raw files, export them for Spark and build the project on Spark; return the
     seconds each step took."""
@@ -276,7 +286,7 @@ def build(
     seconds["load and export raw"] = time.monotonic() - start
     print(f"raw data: {sum(counts.values()):,} rows in {len(counts)} tables -> {folder / 'raw'}")
     start = time.monotonic()
-    success = build_models(SparkProject(folder, vars_json), dbt_command)
+    success = build_models(SparkProject(folder, vars_json), dbt_command, tests)
     seconds[f"dbt {dbt_command} on spark"] = time.monotonic() - start
     if not success:
         raise SparkStepError(

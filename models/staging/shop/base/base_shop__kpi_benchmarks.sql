@@ -39,7 +39,9 @@ typed as (
 keyed as (
     select
         *,
-        coalesce(cast(period_start_date as {{ dbt.type_string() }}), period_start_date_raw) as period_key,
+        coalesce(
+            cast(period_start_date as {{ dbt.type_string() }}), period_start_date_raw
+        ) as period_key,
         case
             when period_start_date is null then true
             when period_grain = 'month' then extract(day from period_start_date) = 1

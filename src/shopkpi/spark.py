@@ -37,6 +37,9 @@ from shopkpi.warehouse import project_dir, quote_identifier, quote_literal
 SPARK_DIR_ENV = "SHOPKPI_SPARK_DIR"
 # The schemas compared: the marts and the KPI layer.
 COMPARED_SCHEMAS = ("marts", "metrics")
+# Columns holding the time of the build itself (kpi_data_freshness.refreshed_at): they
+# differ between any two builds and are left out of the comparison.
+BUILD_TIME_COLUMNS = frozenset({"refreshed_at"})
 # Two numbers are equal when they differ by at most this much, absolutely or relative to
 # the larger one.
 TOLERANCE = 1e-6
@@ -170,12 +173,14 @@ class _PythonModelContext:
         parent = self._parents[name]
         table = self._spark.table(f"{parent['schema']}.{parent['alias']}").toArrow()
         # Spark hands timestamps over as UTC instants of the shop's wall clock: made naive.
-        columns = [
-            pc.cast(column, pa.timestamp(column.type.unit))
-            if pa.types.is_timestamp(column.type) and column.type.tz
-            else column
-            for column in table.columns
-        ]
+        # Its int columns (datediff, ...) are DuckDB's bigint.
+        columns = []
+        for column in table.columns:
+            if pa.types.is_timestamp(column.type) and column.type.tz:
+                column = pc.cast(column, pa.timestamp(column.type.unit))
+            elif pa.types.is_integer(column.type):
+                column = pc.cast(column, pa.int64())
+            columns.append(column)
         table = pa.table(columns, names=table.column_names)
         return self._con.from_arrow(table)
 
@@ -431,7 +436,7 @@ def compare_table(
         result.column_problems.append(f"columns only on DuckDB: {', '.join(missing)}")
     if extra:
         result.column_problems.append(f"columns only on Spark: {', '.join(extra)}")
-    columns = [c for c in duck_columns if c in spark_columns]
+    columns = [c for c in duck_columns if c in spark_columns and c not in BUILD_TIME_COLUMNS]
     kinds = {}
     for column in columns:
         duck_kind, spark_kind = _kind(duck_columns[column]), _kind(spark_columns[column])

@@ -110,3 +110,19 @@ def test_a_table_spark_built_and_duckdb_did_not_is_a_difference(tmp_path):
     duckdb.connect(str(db)).close()
     results, _ = spark.compare(db, _spark_export(tmp_path, SPARK_LIKE))
     assert results[0].describe() == "DIFFERENT marts.fct_example: not in the DuckDB warehouse"
+
+
+def test_the_time_of_the_build_is_not_compared(tmp_path):
+    db = tmp_path / "duckdb.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.fct_example as select 1 as order_number, "
+            "timestamp '2026-11-27 04:02:39' as refreshed_at"
+        )
+    select = (
+        "select 1 as order_number, timestamptz '2026-11-27 04:33:34+00' as refreshed_at"
+        " from ({rows}) limit 1"
+    )
+    results, _ = spark.compare(db, _spark_export(tmp_path, select))
+    assert results[0].same

@@ -2,6 +2,7 @@
 #
 #   make run                          build the warehouse from the embedded demo data
 #   make run RAW_DATA_DIR=path/to/raw build it from your own contract files instead
+#   make run RAW_DATA_DIR=... INCREMENTAL=1   the daily load: only the late-arrival window
 #   make test                         install everything and run every check
 #   make reports / make serve         build the report site from the warehouse / preview it
 #   make run TARGET=spark             build the demo on Spark instead (make install-spark first)
@@ -25,18 +26,28 @@ RAW_DATA_DIR ?=
 RAW_MAPPING ?=
 RAW_ENCODING ?=
 DBT_VARS ?=
+# RAW_IN_PLACE=1: read RAW_DATA_DIR's parquet files where they are (schema raw as views over
+# them) instead of copying them into the warehouse. DuckDB's limits come from the
+# environment: SHOPKPI_MEMORY_LIMIT, SHOPKPI_THREADS, SHOPKPI_TEMP_DIR (see profiles.yml).
+RAW_IN_PLACE ?=
+# INCREMENTAL=1: the daily load (`shopkpi build --incremental`): start from the published
+# warehouse and re-process only the late-arrival window of the incremental models.
+INCREMENTAL ?=
 BUILD_INPUT = $(if $(strip $(RAW_DATA_DIR)),--dir "$(RAW_DATA_DIR)",--demo) \
 	$(if $(strip $(RAW_MAPPING)),--mapping "$(RAW_MAPPING)") \
-	$(if $(strip $(RAW_ENCODING)),--encoding "$(RAW_ENCODING)")
-BUILD_OPTIONS = $(if $(strip $(DBT_VARS)),--vars '$(DBT_VARS)')
+	$(if $(strip $(RAW_ENCODING)),--encoding "$(RAW_ENCODING)") \
+	$(if $(filter 1 yes true,$(RAW_IN_PLACE)),--in-place)
+BUILD_OPTIONS = $(if $(strip $(DBT_VARS)),--vars '$(DBT_VARS)') \
+	$(if $(filter 1 yes true,$(INCREMENTAL)),--incremental)
 # The dbt target: duckdb (profiles.yml's default) or spark (`make run TARGET=spark`). Spark's
 # metastore, tables and raw parquet go under SPARK_DIR.
 TARGET ?= duckdb
 SPARK_DIR := build/spark
 export SHOPKPI_SPARK_DIR ?= $(CURDIR)/$(SPARK_DIR)
 SPARK_STAMP = $(VENV)/.installed-spark
-SCALE ?= small
 SEED ?= 42
+# make bench: the scales to run (medium takes a while: BENCH_SCALES=demo,small for a quick run).
+BENCH_SCALES ?= demo,small,medium
 DBT := $(BIN)/dbt
 DBT_FLAGS ?= --quiet --no-use-colors
 
@@ -53,7 +64,7 @@ REPORTS_PORT ?= 3000
 EVIDENCE := ./node_modules/.bin/evidence
 
 .PHONY: help install run load-raw generate-demo contract contract-check test test-python \
-        test-dbt lint format docs bench clean quality compare-marts demo-figures \
+        test-dbt lint format docs bench bench-large clean quality compare-marts demo-figures \
         reports reports-install serve browser-deps install-spark test-spark
 
 help: ## List the targets
@@ -184,14 +195,14 @@ test-python: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) $(REPORTS_STAMP) browser-deps #
 	$(BIN)/pytest -q --durations=25 || { status=$$?; if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$status; }
 
 lint: $(INSTALL_STAMP) ## ruff (Python) and SQLFluff (SQL models, macros, tests)
-	$(BIN)/ruff check src tests models
-	$(BIN)/ruff format --check src tests models
+	$(BIN)/ruff check src tests models bench
+	$(BIN)/ruff format --check src tests models bench
 	mkdir -p build/lint
 	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt analyses --processes 2
 
 format: $(INSTALL_STAMP) ## Apply ruff formatting and SQLFluff fixes
-	$(BIN)/ruff format src tests models
-	$(BIN)/ruff check --fix src tests models
+	$(BIN)/ruff format src tests models bench
+	$(BIN)/ruff check --fix src tests models bench
 	mkdir -p build/lint
 	SHOPKPI_DB=build/lint/lint.duckdb $(BIN)/sqlfluff fix models tests/dbt analyses --processes 2
 
@@ -200,8 +211,11 @@ docs: $(INSTALL_STAMP) ## Build dbt's documentation site into target/ (after mak
 	$(DBT) docs generate $(DBT_FLAGS)
 	@echo "open target/index.html, or: $(DBT) docs serve --port 8080"
 
-bench: $(INSTALL_STAMP) ## Time generate, load and dbt build at SCALE (default small)
-	$(BIN)/python -m shopkpi.bench --scale $(SCALE) --seed $(SEED)
+bench: $(INSTALL_STAMP) ## Benchmark BENCH_SCALES (demo,small,medium): steps, dbt vs DuckDB SQL / pandas / Polars -> bench/results.md
+	$(BIN)/python -m shopkpi.bench --scales $(BENCH_SCALES) --seed $(SEED)
+
+bench-large: $(INSTALL_STAMP) ## The same benchmark at scale large (~10M orders; hours, needs disk)
+	$(BIN)/python -m shopkpi.bench --scales large --seed $(SEED)
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf target logs build warehouse/*.duckdb warehouse/.*.build-* $(REPORTS)/build $(REPORTS)/.evidence

@@ -58,13 +58,17 @@
 {%- endmacro %}
 
 {#- Keys of a checked parent table, with whether any row of that key was kept. Child tables
-    left-join this: no match -> orphan_reference; matched but not kept -> parent_quarantined. -#}
-{% macro dq_parent_keys(relation, key_column) -%}
+    left-join this: no match -> orphan_reference; matched but not kept -> parent_quarantined.
+    `within` (a query returning key values) limits it to the keys an incremental run needs. -#}
+{% macro dq_parent_keys(relation, key_column, within=none) -%}
     select
         {{ key_column }},
         max(case when dq_rule is null then 1 else 0 end) = 1 as is_kept
     from {{ relation }}
     where {{ key_column }} is not null
+    {%- if within %}
+        and {{ key_column }} in ({{ within }})
+    {%- endif %}
     group by {{ key_column }}
 {%- endmacro %}
 

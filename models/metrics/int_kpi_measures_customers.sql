@@ -88,7 +88,7 @@ repurchase_rows as (
                 period_grain,
                 period_start_date,
                 '{{ slice_kind }}' as slice_kind,
-                cast({{ slice_value }} as varchar) as slice_value,
+                cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
                 cast({{ numerator }} as decimal(38, 6)) as numerator,
                 cast({{ denominator }} as decimal(38, 6)) as denominator,
                 cast({{ measured_value }} as double) as measured_value
@@ -109,7 +109,7 @@ month_rows as (
             'cohort_month_1_retention' as kpi_id,
             cohort_month as month_start_date,
             '{{ slice_kind }}' as slice_kind,
-            cast({{ slice_value }} as varchar) as slice_value,
+            cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
             sum(active_customers) as numerator,
             sum(cohort_customers) as denominator
         from cohort_retention
@@ -119,7 +119,7 @@ month_rows as (
             'ltv_365d' as kpi_id,
             cohort_month as month_start_date,
             '{{ slice_kind }}' as slice_kind,
-            cast({{ slice_value }} as varchar) as slice_value,
+            cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
             sum(net_revenue_365d_cny) as numerator,
             sum(customers_365d_elapsed) as denominator
         from cohort_ltv
@@ -138,23 +138,23 @@ month_rows as (
     union all
     select
         'churn_warning_share' as kpi_id,
-        cast(date_trunc('month', as_of_date) as date) as month_start_date,
+        cast({{ dbt.date_trunc('month', 'as_of_date') }} as date) as month_start_date,
         'total' as slice_kind,
         'all' as slice_value,
         sum(case when is_churn_warning then 1 else 0 end) as numerator,
         count(*) as denominator
     from lifecycle
-    group by cast(date_trunc('month', as_of_date) as date)
+    group by cast({{ dbt.date_trunc('month', 'as_of_date') }} as date)
     union all
     select
         'predicted_ltv_12m' as kpi_id,
-        cast(date_trunc('month', as_of_date) as date) as month_start_date,
+        cast({{ dbt.date_trunc('month', 'as_of_date') }} as date) as month_start_date,
         'total' as slice_kind,
         'all' as slice_value,
         sum(predicted_net_revenue_365d_cny) as numerator,
         count(*) as denominator
     from ltv_predicted
-    group by cast(date_trunc('month', as_of_date) as date)
+    group by cast({{ dbt.date_trunc('month', 'as_of_date') }} as date)
     union all
     select
         'dormant_reactivation_rate' as kpi_id,

@@ -137,7 +137,7 @@ month_rows as (
             'cac' as kpi_id,
             month_start_date,
             '{{ slice_kind }}' as slice_kind,
-            cast({{ slice_value }} as varchar) as slice_value,
+            cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
             sum(spend_cny) as numerator,
             sum(attributed_new_customers) as denominator
         from channel_months
@@ -147,7 +147,7 @@ month_rows as (
             'budget_used_share' as kpi_id,
             month_start_date,
             '{{ slice_kind }}' as slice_kind,
-            cast({{ slice_value }} as varchar) as slice_value,
+            cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
             sum(spend_cny) as numerator,
             sum(budget_cny) as denominator
         from channel_months
@@ -187,9 +187,12 @@ ltv_cac_rows as (
             'ltv_to_cac' as kpi_id,
             month_start_date,
             '{{ slice_kind }}' as slice_kind,
-            cast({{ slice_value }} as varchar) as slice_value,
-            sum(net_revenue_365d_cny) / nullif(sum(new_customers_365d_elapsed), 0) as numerator,
-            sum(spend_cny) / nullif(sum(attributed_new_customers), 0) as denominator
+            cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
+            {{ double_divide(
+                'sum(net_revenue_365d_cny)', 'nullif(sum(new_customers_365d_elapsed), 0)'
+            ) }} as numerator,
+            {{ double_divide('sum(spend_cny)', 'nullif(sum(attributed_new_customers), 0)') }}
+                as denominator
         from channel_ltv_cac
         where spend_cny > 0 and new_customers_365d_elapsed > 0
         group by month_start_date, {{ slice_value }}
@@ -213,7 +216,7 @@ phase_rows as (
             'campaign_phase' as period_grain,
             cast(starts_at as date) as period_start_date,
             'campaign_phase' as slice_kind,
-            campaign_id || ':' || phase as slice_value,
+            {{ dbt.concat(['campaign_id', "':'", 'phase']) }} as slice_value,
             cast({{ numerator }} as decimal(38, 6)) as numerator,
             cast({{ denominator }} as decimal(38, 6)) as denominator,
             cast(null as double) as measured_value

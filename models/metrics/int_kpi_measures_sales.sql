@@ -194,13 +194,13 @@ buying_customers as (
         select
             'buying_customers' as kpi_id,
             '{{ grain }}' as period_grain,
-            cast(date_trunc('{{ grain }}', paid_date) as date) as period_start_date,
+            cast({{ dbt.date_trunc(grain, 'paid_date') }} as date) as period_start_date,
             'total' as slice_kind,
             'all' as slice_value,
             count(distinct customer_id) as numerator,
             null as denominator
         from paid_orders
-        group by date_trunc('{{ grain }}', paid_date)
+        group by {{ dbt.date_trunc(grain, 'paid_date') }}
     {%- endfor %}
 ),
 

@@ -58,7 +58,8 @@ day_rows as (
     ) }}
     union all
     {{ kpi_day_rows(
-        'homepage_dwell_seconds', 'traffic_days', 'homepage_dwell_ms / 1000.0', 'homepage_views'
+        'homepage_dwell_seconds', 'traffic_days', double_divide('homepage_dwell_ms', '1000.0'),
+        'homepage_views'
     ) }}
     union all
     {{ kpi_day_rows('slow_load_share', 'traffic_days', 'slow_page_load_sessions', 'sessions') }}
@@ -120,13 +121,13 @@ unique_visitors as (
         select
             'uv' as kpi_id,
             '{{ grain }}' as period_grain,
-            cast(date_trunc('{{ grain }}', session_date) as date) as period_start_date,
+            cast({{ dbt.date_trunc(grain, 'session_date') }} as date) as period_start_date,
             'total' as slice_kind,
             'all' as slice_value,
             count(distinct visitor_id) as numerator,
             null as denominator
         from human_sessions
-        group by date_trunc('{{ grain }}', session_date)
+        group by {{ dbt.date_trunc(grain, 'session_date') }}
     {%- endfor %}
 ),
 

@@ -6,6 +6,8 @@
 -- int_kpi_measures_* models, which read the marts; the growth KPIs are the year-on-year
 -- change of another KPI of this table.
 
+{%- set start = 'all_values.period_start_date' %}
+
 with
 
 registry as (
@@ -73,7 +75,8 @@ growth as (
                 and this_year.period_grain = last_year.period_grain
                 and this_year.slice_kind = last_year.slice_kind
                 and this_year.slice_value = last_year.slice_value
-                and last_year.period_start_date = this_year.period_start_date - interval 12 month
+                and last_year.period_start_date
+                = cast({{ dbt.dateadd('month', -12, 'this_year.period_start_date') }} as date)
         where
             this_year.kpi_id = '{{ base_kpi_id }}'
             and this_year.period_grain = 'month'
@@ -91,9 +94,9 @@ all_values as (
 -- same festival's campaign on the same channel).
 phase_windows as (
     select
-        campaign_id || ':' || phase as slice_value,
-        cast(ends_at - interval 1 second as date) as period_end_date,
-        campaign_event || ':' || channel || ':' || phase as comparison_key,
+        {{ dbt.concat(['campaign_id', "':'", 'phase']) }} as slice_value,
+        cast({{ dbt.dateadd('second', -1, 'ends_at') }} as date) as period_end_date,
+        {{ dbt.concat(['campaign_event', "':'", 'channel', "':'", 'phase']) }} as comparison_key,
         extract(year from starts_at) as period_year
     from campaign_phases
 ),
@@ -103,25 +106,25 @@ periods as (
         all_values.*,
         case all_values.period_grain
             when 'day' then all_values.period_start_date
-            when 'week' then cast(all_values.period_start_date + interval 6 day as date)
-            when 'month' then last_day(all_values.period_start_date)
-            when
-                'year'
-                then cast(all_values.period_start_date + interval 1 year - interval 1 day as date)
+            when 'week' then cast({{ dbt.dateadd('day', 6, start) }} as date)
+            when 'month' then {{ dbt.last_day(start, 'month') }}
+            when 'year' then cast({{ dbt.dateadd(
+                'day', -1, dbt.dateadd('year', 1, start)
+            ) }} as date)
             else phase_windows.period_end_date
         end as period_end_date,
         case all_values.period_grain
-            when 'day' then cast(all_values.period_start_date - interval 1 day as date)
-            when 'week' then cast(all_values.period_start_date - interval 7 day as date)
-            when 'month' then cast(all_values.period_start_date - interval 1 month as date)
-            when 'year' then cast(all_values.period_start_date - interval 1 year as date)
+            when 'day' then cast({{ dbt.dateadd('day', -1, start) }} as date)
+            when 'week' then cast({{ dbt.dateadd('day', -7, start) }} as date)
+            when 'month' then cast({{ dbt.dateadd('month', -1, start) }} as date)
+            when 'year' then cast({{ dbt.dateadd('year', -1, start) }} as date)
         end as previous_period_start_date,
         case all_values.period_grain
-            when 'day' then cast(all_values.period_start_date - interval 1 year as date)
+            when 'day' then cast({{ dbt.dateadd('year', -1, start) }} as date)
             -- The ISO week 52 weeks before: the same weekdays a year earlier.
-            when 'week' then cast(all_values.period_start_date - interval 364 day as date)
-            when 'month' then cast(all_values.period_start_date - interval 12 month as date)
-            when 'year' then cast(all_values.period_start_date - interval 1 year as date)
+            when 'week' then cast({{ dbt.dateadd('day', -364, start) }} as date)
+            when 'month' then cast({{ dbt.dateadd('month', -12, start) }} as date)
+            when 'year' then cast({{ dbt.dateadd('year', -1, start) }} as date)
         end as last_year_period_start_date,
         phase_windows.comparison_key,
         phase_windows.period_year
@@ -190,7 +193,9 @@ final as (
         and compared.period_end_date <= reporting_window.data_end_date as is_complete_period,
         registry.depends_on_refunds
         and compared.period_end_date
-        > cast(reporting_window.data_end_date - to_days(reporting_window.provisional_days) as date)
+        > cast({{ dbt.dateadd(
+            'day', '-1 * reporting_window.provisional_days', 'reporting_window.data_end_date'
+        ) }} as date)
             as is_provisional
     from compared
     inner join registry

@@ -1,116 +1,710 @@
-"""Benchmark: wall time and peak memory of generate, load-raw, dbt build and the quality gate.
+"""Benchmark: the pipeline's steps at each scale, and the core KPIs side by side.
 
-``make bench SCALE=small`` runs it. Each step runs in its own process so its peak resident
-memory can be read; results are printed as a table and written to
-``build/bench/<scale>.json``.
+``make bench`` runs the scales demo, small and medium (``BENCH_SCALES=demo,small`` for a
+quick run), ``make bench-large`` runs large. For each scale, on a freshly generated folder of
+parquet (seed 42):
+
+* the pipeline: generate, load-raw (copy into the warehouse), load-raw --in-place (when the
+  loader has it), the full ``dbt build``, a one-day incremental build (when the project can
+  split a raw folder by day), the quality gate; wall time, peak resident memory of each
+  step and the size of what it wrote;
+* side by side, measured in the same run on the same parquet: the dbt models behind daily
+  GMV by channel, RFM scores, funnel step counts and channel ROI by month (``dbt run
+  --select +<marts>``; dbt's fixed start-up, a run selecting nothing, measured apart), one
+  hand-written DuckDB SQL script (bench/kpis_duckdb.sql), the plain pandas script
+  (bench/kpis_pandas.py) and Polars (bench/kpis_polars.py). The bench then checks that
+  all four give the same KPIs (shopkpi.bench_kpis) and stops, naming the KPI and its first
+  differing row, when they do not.
+
+Every step runs in its own process so its peak resident memory can be read (``os.wait4``).
+Each scale's measurements go to ``bench/measurements/<scale>.json``; ``bench/results.md``
+and ``bench/results.csv`` are rendered from every scale measured so far (a scale not run
+keeps its last measurement), with the machine they ran on.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
-import time
+from importlib import metadata
 from pathlib import Path
 
+from shopkpi.bench_kpis import KPI_MARTS, KpiMismatch, compare_kpis, mart_kpis, read_kpis
 from shopkpi.warehouse import project_dir
 
+SCALES = ("demo", "small", "medium", "large")
+DEFAULT_SCALES = ("demo", "small", "medium")
+PIPELINE, SIDE_BY_SIDE = "pipeline", "side-by-side"
+# Step names, in the order they appear in the results.
+GENERATE = "generate"
+LOAD = "load-raw (copy)"
+LOAD_IN_PLACE = "load-raw --in-place"
+DBT_BUILD = "dbt build (full)"
+DBT_INCREMENTAL = "dbt build (one-day incremental)"
+QUALITY = "quality gate"
+DBT_STARTUP = "dbt start-up (run selecting nothing)"
+DBT_KPIS = "dbt run +KPI marts"
+DBT_KPIS_OWN = "dbt KPI models (dbt's own timing)"
+DUCKDB_SQL = "DuckDB SQL script"
+PANDAS = "pandas script"
+POLARS = "Polars script"
+CSV_COLUMNS = (
+    "scale",
+    "section",
+    "step",
+    "status",
+    "seconds",
+    "peak_rss_mib",
+    "output_mib",
+    "note",
+)
+VERSIONED = ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "polars", "pyarrow")
+# The issue's targets (shown by the bench, never by timed tests). They are set for medium
+# and large; smaller scales show them for reference.
+TARGET_SCALES = ("medium", "large")
 
-def _run(label: str, command: list[str], env: dict[str, str], log: Path, cwd: Path) -> dict:
+
+class BenchError(RuntimeError):
+    """A bench step failed or the side-by-side KPIs disagree."""
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def _size_mib(path: Path) -> float:
+    if path.is_file():
+        size = path.stat().st_size
+    else:
+        size = sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return round(size / 2**20, 1)
+
+
+# Each step is started by this small launcher, which forks the step, waits for it and writes
+# its peak RSS (KiB), wall seconds and exit code to the file named first. On Linux a process'
+# ru_maxrss includes the high-water mark of the address space it was exec'd from, so a step
+# started straight from the bench (or any large process) would report at least the bench's
+# own peak; forked from the launcher (a bare interpreter, ~10 MiB) it reports its own.
+LAUNCHER = """
+import os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - started
+code = os.waitstatus_to_exitcode(status)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{usage.ru_maxrss} {seconds} {code}")
+sys.exit(1 if code else 0)
+"""
+
+
+def run_step(
+    section: str, step: str, command: list[str], env: dict[str, str], log: Path, cwd: Path
+) -> dict:
     """Run one step in its own process; return its wall time and peak resident memory."""
-    started = time.perf_counter()
+    measured = log.with_suffix(".measured")
     with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=output)
-        _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
+        subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, str(measured), *command],
+            cwd=cwd,
+            env=env,
+            stdout=output,
+            stderr=output,
+            check=False,
+        )
+    try:
+        max_rss_kib, seconds, code = measured.read_text().split()
+    except (OSError, ValueError):
+        max_rss_kib, seconds, code = "0", "0", "-1"
+    if int(code) != 0:
         sys.stderr.write(log.read_text()[-4000:])
-        raise SystemExit(f"bench: step '{label}' failed (log: {log})")
+        raise BenchError(f"bench: step '{step}' failed (log: {log})")
     return {
-        "step": label,
-        "seconds": round(seconds, 1),
-        "peak_rss_mib": round(usage.ru_maxrss / 1024),  # ru_maxrss is KiB on Linux
+        "section": section,
+        "step": step,
+        "status": "ok",
+        "seconds": round(float(seconds), 2),
+        "peak_rss_mib": round(int(max_rss_kib) / 1024),  # ru_maxrss is KiB on Linux
+        "output_mib": None,
+        "note": "",
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scale", default="small")
-    parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--format", default="parquet", choices=("csv", "parquet"))
-    args = parser.parse_args(argv)
+def skipped(section: str, step: str, why: str) -> dict:
+    print(f"bench: {step}: skipped: {why}")
+    return {
+        "section": section,
+        "step": step,
+        "status": "skipped",
+        "seconds": None,
+        "peak_rss_mib": None,
+        "output_mib": None,
+        "note": why,
+    }
 
-    root = project_dir()
-    work = root / "build" / "bench" / args.scale
+
+def has_in_place_load(shopkpi: str, env: dict[str, str]) -> bool:
+    """Whether this project's ``shopkpi load-raw`` can read a folder in place."""
+    result = subprocess.run(
+        [shopkpi, "load-raw", "--help"], env=env, capture_output=True, text=True, check=False
+    )
+    return "--in-place" in result.stdout
+
+
+def raw_day_split():
+    """(split_raw_days, add_day_parts) when the project can split a raw folder into "the
+    days before day X" and "day X" (shopkpi.raw_days), else None."""
+    try:
+        from shopkpi.raw_days import add_day_parts, split_raw_days
+    except ImportError:
+        return None
+    return split_raw_days, add_day_parts
+
+
+def last_order_day(raw: Path) -> str:
+    """The last shop day with an order in the raw folder (the date as delivered)."""
+    import duckdb
+
+    single = raw / "orders.parquet"
+    source = str(single) if single.is_file() else str(raw / "orders" / "**" / "*.parquet")
+    with duckdb.connect() as con:
+        return con.execute(
+            "select max(left(trim(cast(ordered_at as varchar)), 10)) from read_parquet(?)",
+            [source],
+        ).fetchone()[0]
+
+
+def incremental_steps(splitter, raw: Path, work: Path, env: dict, step):
+    """The daily load rehearsed on its own warehouse: the days before the last order day
+    loaded and built, then the last day's parts added, loaded and built incrementally."""
+    split_raw_days, add_day_parts = splitter
+    shopkpi, dbt = _bins()
+    day = last_order_day(raw)
+    split_raw_days(raw, day, work / "before", work / "day")
+    daily_raw = work / "raw"
+    shutil.copytree(work / "before", daily_raw)
+    db = work / "daily.duckdb"
+    daily_env = dict(env, SHOPKPI_DB=str(db))
+    paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    out = []
+    for name, command in (
+        ("load-raw (days before the last)", [shopkpi, "load-raw", "--dir", str(daily_raw)]),
+        ("dbt build (days before the last)", [dbt, "build", "--no-use-colors", *paths]),
+    ):
+        done = step(PIPELINE, name, command, daily_env)
+        done["note"] = f"preparing the one-day incremental build of {day}"
+        out.append(done)
+    add_day_parts(work / "day", daily_raw)
+    load = step(
+        PIPELINE,
+        "load-raw (with the last day)",
+        [shopkpi, "load-raw", "--dir", str(daily_raw)],
+        daily_env,
+    )
+    load["note"] = f"the folder with {day}'s parts added"
+    out.append(load)
+    build = step(PIPELINE, DBT_INCREMENTAL, [dbt, "build", "--no-use-colors", *paths], daily_env)
+    build["note"] = f"{day} and late rows of the days before, incremental models"
+    build["output_mib"] = _size_mib(db)
+    out.append(build)
+    return out
+
+
+def _bins() -> tuple[str, str]:
+    bin_dir = Path(sys.executable).parent
+    return str(bin_dir / "shopkpi"), str(bin_dir / "dbt")
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gib = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gib = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    os_name = platform.system()
+    try:
+        for line in Path("/etc/os-release").read_text().splitlines():
+            if line.startswith("PRETTY_NAME="):
+                os_name = line.split("=", 1)[1].strip('"')
+    except OSError:
+        pass
+    versions = {}
+    for package in VERSIONED:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": ram_gib,
+        "os": f"{os_name}, Linux {platform.release()}" if platform.system() == "Linux" else os_name,
+        "python": platform.python_version(),
+        "versions": versions,
+    }
+
+
+def _dbt_own_seconds(target: Path) -> float:
+    """dbt's own elapsed time of the run (run_results.json): hooks and models, without
+    dbt's start-up (import, parse, connect)."""
+    results = json.loads((target / "run_results.json").read_text())
+    return round(results["elapsed_time"], 2)
+
+
+def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
+    """Run every step at ``scale``; return its measurements."""
+    work = work_root / scale
+    load_average = round(os.getloadavg()[0], 1)
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     raw, db = work / "raw", work / "bench.duckdb"
     bin_dir = Path(sys.executable).parent
+    python, shopkpi, dbt = sys.executable, str(bin_dir / "shopkpi"), str(bin_dir / "dbt")
     env = dict(
         os.environ,
         SHOPKPI_DB=str(db),
+        SHOPKPI_PROJECT_DIR=str(root),
         DBT_PROFILES_DIR=str(root),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         DO_NOT_TRACK="1",
     )
-    dbt_paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    shopkpi, dbt = str(bin_dir / "shopkpi"), str(bin_dir / "dbt")
-    plan = [
-        (
+    target = work / "target"
+    dbt_paths = ["--target-path", str(target), "--log-path", str(work / "logs")]
+    logs = work / "logs"
+    logs.mkdir()
+
+    def step(section: str, name: str, command: list[str], step_env: dict | None = None) -> dict:
+        log = logs / (name.replace(" ", "_").replace("/", "_") + ".log")
+        print(f"bench: {scale}: {name} ...", flush=True)
+        return run_step(section, name, command, step_env or env, log, root)
+
+    steps: list[dict] = []
+    generate = step(
+        PIPELINE,
+        GENERATE,
+        [
+            shopkpi,
             "generate",
-            [
-                shopkpi,
-                "generate",
-                "--scale",
-                args.scale,
-                "--seed",
-                str(args.seed),
-                "--format",
-                args.format,
-                "--out",
-                str(raw),
-            ],
-        ),
-        ("load-raw", [shopkpi, "load-raw", "--dir", str(raw)]),
-        ("dbt seed", [dbt, "seed", "--select", "path:seeds/reference", *dbt_paths]),
-        ("dbt run", [dbt, "run", *dbt_paths]),
-        ("dbt test", [dbt, "test", *dbt_paths]),
-        (
-            "quality",
+            "--scale",
+            scale,
+            "--seed",
+            str(seed),
+            "--format",
+            "parquet",
+            "--out",
+            str(raw),
+        ],
+    )
+    generate["output_mib"] = _size_mib(raw)
+    generate["note"] = "parquet written"
+    steps.append(generate)
+    load = step(PIPELINE, LOAD, [shopkpi, "load-raw", "--dir", str(raw)])
+    load["output_mib"] = _size_mib(db)
+    load["note"] = "warehouse after loading"
+    steps.append(load)
+    in_place_db = None
+    if has_in_place_load(shopkpi, env):
+        in_place_db = work / "in_place.duckdb"
+        in_place = step(
+            PIPELINE,
+            LOAD_IN_PLACE,
+            [shopkpi, "load-raw", "--in-place", "--dir", str(raw)],
+            dict(env, SHOPKPI_DB=str(in_place_db)),
+        )
+        in_place["output_mib"] = _size_mib(in_place_db)
+        in_place["note"] = "warehouse reading the parquet folder"
+        steps.append(in_place)
+    else:
+        steps.append(skipped(PIPELINE, LOAD_IN_PLACE, "shopkpi load-raw has no --in-place"))
+    build = step(PIPELINE, DBT_BUILD, [dbt, "build", "--no-use-colors", *dbt_paths])
+    build["output_mib"] = _size_mib(db)
+    build["note"] = "warehouse file after the build"
+    steps.append(build)
+    splitter = raw_day_split()
+    if splitter is None:
+        steps.append(
+            skipped(
+                PIPELINE,
+                DBT_INCREMENTAL,
+                "this project cannot split a raw folder by day yet "
+                "(shopkpi.raw_days.split_raw_days / add_day_parts)",
+            )
+        )
+    else:
+        steps += incremental_steps(splitter, raw, work / "incremental", env, step)
+    steps.append(
+        step(
+            PIPELINE,
+            QUALITY,
             [shopkpi, "quality", "--db", str(db), "--workdir", str(work / "quality"), "--no-docs"],
-        ),
-    ]
-    steps = [
-        _run(label, command, env, work / f"{label.replace(' ', '_')}.log", root)
-        for label, command in plan
-    ]
+        )
+    )
+
+    # Side by side: dbt's KPI models against the three scripts, on the same parquet. With
+    # the loader's --in-place, dbt reads the parquet too (a warehouse of views over it, its
+    # seeds loaded first); else it reads the raw tables load-raw copied in.
+    kpi_db, kpi_target, source_note = db, target, "from the raw tables load-raw copied in"
+    if in_place_db is not None:
+        kpi_db, kpi_target = in_place_db, work / "target_in_place"
+        source_note = "from the parquet, read in place"
+    kpi_env = dict(env, SHOPKPI_DB=str(kpi_db))
+    kpi_paths = ["--target-path", str(kpi_target), "--log-path", str(work / "logs")]
+    if in_place_db is not None:
+        seeds = step(
+            SIDE_BY_SIDE,
+            "dbt seed (in-place warehouse)",
+            [dbt, "seed", "--no-use-colors", *kpi_paths],
+            kpi_env,
+        )
+        seeds["note"] = "preparation: the seeds the KPI models read"
+        steps.append(seeds)
+    startup = step(
+        SIDE_BY_SIDE,
+        DBT_STARTUP,
+        [dbt, "run", "--no-use-colors", "--select", "none_such_model", *kpi_paths],
+        kpi_env,
+    )
+    startup["note"] = "parse, connect, no model"
+    steps.append(startup)
+    selection = [f"+{mart}" for mart in KPI_MARTS]
+    kpis = step(
+        SIDE_BY_SIDE,
+        DBT_KPIS,
+        [dbt, "run", "--no-use-colors", "--full-refresh", "--select", *selection, *kpi_paths],
+        kpi_env,
+    )
+    kpis["note"] = f"the models the four KPI marts need, {source_note}"
+    steps.append(kpis)
+    steps.append(
+        {
+            "section": SIDE_BY_SIDE,
+            "step": DBT_KPIS_OWN,
+            "status": "ok",
+            "seconds": _dbt_own_seconds(kpi_target),
+            "peak_rss_mib": None,
+            "output_mib": None,
+            "note": "dbt's elapsed time of the run in run_results.json (no start-up)",
+        }
+    )
+    bench_dir = root / "bench"
+    outputs = work / "kpis"
+    scripts = (
+        (DUCKDB_SQL, "duckdb", bench_dir / "kpis_duckdb.py"),
+        (PANDAS, "pandas", bench_dir / "kpis_pandas.py"),
+        (POLARS, "polars", bench_dir / "kpis_polars.py"),
+    )
+    for name, folder, script in scripts:
+        result = step(SIDE_BY_SIDE, name, [python, str(script), str(raw), str(outputs / folder)])
+        result["note"] = f"bench/{script.name} on the parquet"
+        steps.append(result)
+
+    reference = mart_kpis(kpi_db)
+    for name, folder, _ in scripts:
+        try:
+            compare_kpis(reference, read_kpis(outputs / folder), "dbt marts", name)
+        except KpiMismatch as error:
+            raise BenchError(f"bench: {scale}: the KPIs disagree: {error}") from error
+    print(f"bench: {scale}: dbt marts, DuckDB SQL, pandas and Polars agree on every KPI")
+
     import duckdb
 
     with duckdb.connect(str(db), read_only=True) as con:
-        orders, sessions, events = con.execute(
-            "select (select count(*) from raw.orders), (select count(*) from raw.sessions), "
-            "(select count(*) from raw.events)"
-        ).fetchone()
-    report = {
-        "scale": args.scale,
-        "format": args.format,
-        "rows": {"orders": orders, "sessions": sessions, "events": events},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        rows = dict(
+            zip(
+                ("orders", "sessions", "events"),
+                con.execute(
+                    "select (select count(*) from raw.orders), "
+                    "(select count(*) from raw.sessions), (select count(*) from raw.events)"
+                ).fetchone(),
+                strict=True,
+            )
+        )
+    return {
+        "scale": scale,
+        "seed": seed,
+        "rows": rows,
+        "threads": os.environ.get("SHOPKPI_THREADS", "2"),
+        "memory_limit": os.environ.get("SHOPKPI_MEMORY_LIMIT", ""),
+        "machine": machine(),
+        # The machine's 1-minute load average when the scale started: figures taken on a
+        # busy machine are slower than the machine can do.
+        "load_average": load_average,
         "steps": steps,
-        "database_mib": round(db.stat().st_size / 2**20, 1),
     }
-    (work.parent / f"{args.scale}.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(
-        f"scale={args.scale} format={args.format} orders={orders:,} sessions={sessions:,} "
-        f"events={events:,} database={report['database_mib']} MiB"
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _get(measurement: dict, step: str) -> dict | None:
+    return next((s for s in measurement["steps"] if s["step"] == step), None)
+
+
+def ratios(measurement: dict) -> list[dict]:
+    """The side-by-side ratios and their targets; each marked met / not met."""
+    scale = measurement["scale"]
+
+    def seconds(step: str) -> float | None:
+        found = _get(measurement, step)
+        return found["seconds"] if found and found["status"] == "ok" else None
+
+    def rss(step: str) -> float | None:
+        found = _get(measurement, step)
+        return found["peak_rss_mib"] if found and found["status"] == "ok" else None
+
+    startup, kpis = seconds(DBT_STARTUP), seconds(DBT_KPIS)
+    dbt_models = None if startup is None or kpis is None else max(kpis - startup, 0.0)
+    duck, pandas_s, polars_s = seconds(DUCKDB_SQL), seconds(PANDAS), seconds(POLARS)
+    full, incremental = seconds(DBT_BUILD), seconds(DBT_INCREMENTAL)
+
+    def div(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None or b == 0 else a / b
+
+    rows = [
+        (
+            "dbt ÷ DuckDB SQL (time)",
+            div(dbt_models, duck),
+            "<=",
+            1.5,
+            "dbt run of the KPI models less dbt's start-up",
+        ),
+        (
+            "dbt ÷ DuckDB SQL (time, with start-up)",
+            div(kpis, duck),
+            None,
+            None,
+            "whole dbt run process",
+        ),
+        ("pandas ÷ dbt (time)", div(pandas_s, dbt_models), ">=", 3.0, "dbt less its start-up"),
+        (
+            "dbt RSS ÷ pandas RSS",
+            div(rss(DBT_KPIS), rss(PANDAS)),
+            "<=",
+            0.5,
+            "peak resident memory of each process",
+        ),
+        ("Polars ÷ dbt (time)", div(polars_s, dbt_models), None, None, "for reference"),
+        (
+            "one-day incremental ÷ full build (time)",
+            div(incremental, full),
+            "<=",
+            0.10,
+            "target set for medium",
+        ),
+    ]
+    out = []
+    for name, value, op, target, note in rows:
+        if target is None:
+            verdict = ""
+        elif value is None:
+            verdict = "not measured"
+        else:
+            verdict = "met" if (value <= target if op == "<=" else value >= target) else "not met"
+        if target is not None and scale not in TARGET_SCALES and verdict:
+            verdict += " (target is for medium and large)"
+        out.append(
+            {
+                "ratio": name,
+                "value": None if value is None else round(value, 2),
+                "target": "" if target is None else f"{op} {target:g}",
+                "verdict": verdict,
+                "note": note,
+            }
+        )
+    return out
+
+
+def _fmt(value, digits: int = 2) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _order(measurements: list[dict]) -> list[dict]:
+    return sorted(measurements, key=lambda m: SCALES.index(m["scale"]))
+
+
+def render_csv(measurements: list[dict]) -> str:
+    """One row per scale x step, scales in size order, steps in run order."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for measurement in _order(measurements):
+        for step in measurement["steps"]:
+            writer.writerow(
+                [measurement["scale"]]
+                + ["" if step.get(c) is None else step[c] for c in CSV_COLUMNS[1:]]
+            )
+    return buffer.getvalue()
+
+
+def _machine_lines(info: dict) -> list[str]:
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    return [
+        f"- CPU: {info['cpu']}, {info['cores']} cores",
+        f"- RAM: {info['ram_gib']} GiB",
+        f"- OS: {info['os']}; Python {info['python']}",
+        f"- Versions: {versions}",
+    ]
+
+
+def render_markdown(measurements: list[dict]) -> str:
+    """bench/results.md: the machine, then per scale the steps, side by side and ratios."""
+    ordered = _order(measurements)
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (scales demo, small, medium) and `make bench-large`",
+        '(src/shopkpi/bench.py); see README.md, "Benchmark", for how to read it. Seconds are',
+        "wall time of the step's own process, peak RSS its peak resident memory.",
+        "",
+    ]
+    machines: list[dict] = []
+    for measurement in ordered:
+        if measurement["machine"] not in machines:
+            machines.append(measurement["machine"])
+    for info in machines:
+        scales = [m["scale"] for m in ordered if m["machine"] == info]
+        heading = "## Machine" if len(machines) == 1 else f"## Machine ({', '.join(scales)})"
+        lines += [heading, "", *_machine_lines(info), ""]
+    for measurement in ordered:
+        rows = measurement["rows"]
+        caps = []
+        if measurement.get("threads"):
+            caps.append(f"threads {measurement['threads']}")
+        if measurement.get("memory_limit"):
+            caps.append(f"memory_limit {measurement['memory_limit']}")
+        lines += [
+            f"## Scale `{measurement['scale']}`",
+            "",
+            f"Seed {measurement['seed']}: {rows['orders']:,} orders, "
+            f"{rows['sessions']:,} sessions, {rows['events']:,} events"
+            + (f"; DuckDB {', '.join(caps)}" if caps else "")
+            + (
+                f"; load average {measurement['load_average']} when it started"
+                if measurement.get("load_average") is not None
+                else ""
+            )
+            + ".",
+            "",
+        ]
+        for section, title in ((PIPELINE, "Pipeline"), (SIDE_BY_SIDE, "Side by side")):
+            lines += [
+                f"### {title}",
+                "",
+                "| step | status | seconds | peak RSS MiB | output MiB | note |",
+                "|---|---|---:|---:|---:|---|",
+            ]
+            for step in measurement["steps"]:
+                if step["section"] != section:
+                    continue
+                lines.append(
+                    f"| {step['step']} | {step['status']} | {_fmt(step['seconds'])} | "
+                    f"{_fmt(step['peak_rss_mib'])} | {_fmt(step['output_mib'], 1)} | "
+                    f"{step['note']} |"
+                )
+            lines.append("")
+        lines += [
+            "### Ratios against the targets",
+            "",
+            "| ratio | value | target | verdict | note |",
+            "|---|---:|---|---|---|",
+        ]
+        for ratio in ratios(measurement):
+            lines.append(
+                f"| {ratio['ratio']} | {_fmt(ratio['value'])} | {ratio['target'] or '–'} | "
+                f"{ratio['verdict'] or '–'} | {ratio['note']} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def load_measurements(folder: Path) -> list[dict]:
+    return [
+        json.loads((folder / f"{scale}.json").read_text())
+        for scale in SCALES
+        if (folder / f"{scale}.json").is_file()
+    ]
+
+
+def write_results(results_dir: Path, measurements: list[dict]) -> None:
+    """Store each scale's measurements and render results.md / results.csv from all."""
+    folder = results_dir / "measurements"
+    folder.mkdir(parents=True, exist_ok=True)
+    for measurement in measurements:
+        (folder / f"{measurement['scale']}.json").write_text(
+            json.dumps(measurement, indent=2, sort_keys=True) + "\n"
+        )
+    everything = load_measurements(folder)
+    (results_dir / "results.md").write_text(render_markdown(everything))
+    (results_dir / "results.csv").write_text(render_csv(everything))
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def parse_scales(text: str) -> list[str]:
+    scales = [s.strip() for s in text.split(",") if s.strip()]
+    unknown = [s for s in scales if s not in SCALES]
+    if unknown or not scales:
+        raise SystemExit(f"bench: unknown scale(s) {unknown or text!r}; choose from {SCALES}")
+    return scales
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--scales",
+        default=",".join(DEFAULT_SCALES),
+        help="comma-separated scales to run (default demo,small,medium)",
     )
-    print(f"{'step':<10} {'seconds':>8} {'peak RSS MiB':>13}")
-    for step in steps:
-        print(f"{step['step']:<10} {step['seconds']:>8.1f} {step['peak_rss_mib']:>13}")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--results-dir", type=Path, default=None, help="default <project>/bench")
+    args = parser.parse_args(argv)
+    scales = parse_scales(args.scales)
+    root = project_dir()
+    results_dir = args.results_dir or root / "bench"
+    for scale in DEFAULT_SCALES:
+        if scale not in scales and "large" not in scales:
+            print(f"bench: {scale}: skipped (not in --scales / BENCH_SCALES={args.scales})")
+    measurements = []
+    try:
+        for scale in scales:
+            measurements.append(bench_scale(scale, args.seed, root, root / "build" / "bench"))
+            write_results(results_dir, measurements[-1:])
+    except BenchError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"bench: results in {results_dir / 'results.md'} and {results_dir / 'results.csv'}")
+    for measurement in measurements:
+        print(f"\n{measurement['scale']}:")
+        for ratio in ratios(measurement):
+            print(
+                f"  {ratio['ratio']:<42} {_fmt(ratio['value']):>8}  {ratio['target'] or '':<6} "
+                f"{ratio['verdict']}"
+            )
     return 0
 
 

@@ -30,7 +30,9 @@ def _generate(args: argparse.Namespace) -> int:
     from shopkpi.generator import generate
 
     started = time.perf_counter()
-    summary = generate(args.scale, args.seed, Path(args.out), args.format, args.dirty)
+    summary = generate(
+        args.scale, args.seed, Path(args.out), args.format, args.dirty, workers=args.workers
+    )
     elapsed = time.perf_counter() - started
     rows = summary.get("rows", summary)
     print(
@@ -56,13 +58,16 @@ def _load_raw(args: argparse.Namespace) -> int:
         if raw_dir is None and not args.demo:
             raise RawDataError("give --dir <folder> with your files, or --demo")
         mapping = read_mapping(Path(args.mapping)) if args.mapping else None
-        counts = load_raw(raw_dir or DEMO_DIR, db, mapping=mapping, encoding=args.encoding)
+        counts = load_raw(
+            raw_dir or DEMO_DIR, db, mapping=mapping, encoding=args.encoding, in_place=args.in_place
+        )
     except RawDataError as error:
         print(f"shopkpi load-raw: {error}", file=sys.stderr)
         return 2
     for table, rows in counts.items():
         print(f"{table:<22} {rows:>12,} rows")
-    print(f"loaded into {db} (schema raw)")
+    how = "(schema raw: views over the parquet files)" if args.in_place else "(schema raw)"
+    print(f"loaded into {db} {how}")
     return 0
 
 
@@ -84,6 +89,8 @@ def _build(args: argparse.Namespace) -> int:
         vars_json=vars_json,
         gate=not args.no_gate,
         verbose=args.verbose,
+        in_place=args.in_place,
+        incremental=args.incremental,
     )
 
 
@@ -104,6 +111,12 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         "the contract (see docs/mapping-example.yml)",
     )
     parser.add_argument("--db", default=None, help=DB_HELP)
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="read --dir's parquet files where they are (schema raw as views over them, "
+        "checked from the parquet schema) instead of copying them into the warehouse",
+    )
 
 
 def _spark(args: argparse.Namespace) -> int:
@@ -226,7 +239,19 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--scale", choices=SCALES, default="demo")
     gen.add_argument("--seed", type=int, default=42)
     gen.add_argument("--out", required=True, help="output folder")
-    gen.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    gen.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default=None,
+        help="csv (demo and small's default) or parquet (medium and large: parquet parts only)",
+    )
+    gen.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes simulating medium / large's shards (default: the core count); "
+        "the files do not depend on it",
+    )
     gen.add_argument(
         "--dirty",
         action="store_true",
@@ -243,6 +268,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--vars", default=None, help="dbt vars for the whole build, e.g. '{lookback_days: 14}'"
     )
     build.add_argument("--no-gate", action="store_true", help="skip the quality gate")
+    build.add_argument(
+        "--incremental",
+        action="store_true",
+        help="daily load: start from the published warehouse and re-process only the "
+        "late-arrival window of the incremental models (var late_arrival_days)",
+    )
     build.add_argument("--verbose", action="store_true", help="show every line dbt prints")
     build.set_defaults(func=_build)
 
@@ -291,6 +322,13 @@ def build_parser() -> argparse.ArgumentParser:
     quality.add_argument("--no-docs", action="store_true", help="skip building the Data Docs")
     quality.add_argument(
         "--suite", action="append", help="run only this suite (repeatable), e.g. raw_orders"
+    )
+    quality.add_argument(
+        "--engine",
+        choices=("duckdb", "pandas"),
+        default="duckdb",
+        help="where suites are validated: in DuckDB whenever GX's metrics can be computed"
+        " there (default), or every suite read into pandas for GX (the reference)",
     )
     quality.add_argument(
         "--write-project",

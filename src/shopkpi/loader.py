@@ -494,7 +494,10 @@ def pii_salt() -> str:
     return os.environ.get("SHOPKPI_PII_SALT", DEMO_PII_SALT)
 
 
-def _stored_selects(table: Table, mapping: TableMapping, salt: str) -> list[str]:
+def _stored_selects(
+    table: Table, mapping: TableMapping, salt: str, typed: bool = False
+) -> list[str]:
+    """The stored columns from the read ones: text, or (``typed``) already in their type."""
     selects = []
     for column in table.columns:
         name = quote_identifier(column.name)
@@ -505,6 +508,8 @@ def _stored_selects(table: Table, mapping: TableMapping, salt: str) -> list[str]
             selects.append(_time_sql(column, mapping.timestamp_formats.get(column.name)))
         elif column.type == "varchar":
             selects.append(name)
+        elif typed:
+            selects.append(f"cast({name} as {column.type})")
         else:
             selects.append(f"cast(trim({name}) as {column.type})")
         selects[-1] += f" as {name}"
@@ -516,13 +521,26 @@ def _stored_selects(table: Table, mapping: TableMapping, salt: str) -> list[str]
                 f"then sha256({quote_literal(salt)} || trim({name})) end "
                 f"as {quote_identifier(column.name + '_hash')}"
             )
-    selects += [SOURCE_FILE, SOURCE_LINE]
+    selects += [f"cast({SOURCE_FILE} as varchar) as {SOURCE_FILE}"]
+    selects += [f"cast({SOURCE_LINE} as bigint) as {SOURCE_LINE}"]
     return selects
+
+
+def _drop_relation(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> None:
+    """Drop ``schema.name`` whether a loaded table or an in-place view."""
+    found = con.execute(
+        "select table_type from information_schema.tables "
+        "where table_schema = ? and table_name = ? and table_catalog = current_database()",
+        [schema, name],
+    ).fetchone()
+    if found:
+        kind = "view" if found[0] == "VIEW" else "table"
+        con.execute(f"drop {kind} {quote_identifier(schema)}.{quote_identifier(name)}")
 
 
 def _create_sql(table: Table, schema: str) -> str:
     columns = ", ".join(f"{quote_identifier(name)} {type_}" for name, type_ in table.stored_columns)
-    return f"create or replace table {schema}.{quote_identifier(table.name)} ({columns})"
+    return f"create table {schema}.{quote_identifier(table.name)} ({columns})"
 
 
 def load_table(
@@ -539,33 +557,172 @@ def load_table(
     table_mapping = mapping.table(raw.table.name)
     staged = f"_load_{raw.table.name}"
     given_encoding = table_mapping.encoding or encoding or mapping.encoding
+    selects = _stored_selects(raw.table, table_mapping, salt or pii_salt())
+    _drop_relation(con, schema, raw.table.name)
+    con.execute(_create_sql(raw.table, schema))
+    # One part at a time (read as text, checked, typed, appended in file order): the text
+    # copy of only one part is held at once, so a folder of parts loads in bounded memory.
+    parts = sorted((path.relative_to(raw_dir).as_posix(), path) for path in raw.paths)
     with tempfile.TemporaryDirectory(prefix="shopkpi-load-") as workdir:
-        for n, path in enumerate(raw.paths):
-            relative = path.relative_to(raw_dir).as_posix()
+        for relative, path in parts:
             label = str(path)
             if raw.kind == "csv":
                 readable = _as_utf8(path, _choose_encoding(path, given_encoding), Path(workdir))
                 header = _csv_header(readable)
                 plan = plan_columns(label, raw.table, header, table_mapping)
-                _read_csv_part(con, label, readable, header, plan, relative, staged, n == 0)
+                _read_csv_part(con, label, readable, header, plan, relative, staged, True)
             else:
                 _read_parquet_part(
-                    con, label, path, raw.table, table_mapping, relative, staged, n == 0
+                    con, label, path, raw.table, table_mapping, relative, staged, True
                 )
-    _check_values(con, raw, staged)
-    selects = _stored_selects(raw.table, table_mapping, salt or pii_salt())
-    con.execute(_create_sql(raw.table, schema))
-    con.execute(
-        f"insert into {schema}.{quote_identifier(raw.table.name)} select {', '.join(selects)} "
-        f"from {quote_identifier(staged)} order by {SOURCE_FILE}, {SOURCE_LINE}"
-    )
-    con.execute(f"drop table {quote_identifier(staged)}")
+            _check_values(con, raw, staged)
+            con.execute(
+                f"insert into {schema}.{quote_identifier(raw.table.name)} "
+                f"select {', '.join(selects)} from {quote_identifier(staged)} "
+                f"order by {SOURCE_LINE}"
+            )
+            con.execute(f"drop table {quote_identifier(staged)}")
     rows = con.execute(
         f"select count(*) from {schema}.{quote_identifier(raw.table.name)}"
     ).fetchone()[0]
     if rows == 0 and raw.table.required:
         raise RawDataError(
             f"{raw.label}: no rows. '{raw.table.name}' is a required table: every report "
+            "reads it, so an empty one would build empty reports"
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- in place
+
+# Whole-number parquet types: (decimal digits they may need, signed).
+_WHOLE_TYPES = {
+    "TINYINT": (3, 8, True),
+    "SMALLINT": (5, 16, True),
+    "INTEGER": (10, 32, True),
+    "BIGINT": (19, 64, True),
+    "HUGEINT": (39, 128, True),
+    "UTINYINT": (3, 8, False),
+    "USMALLINT": (5, 16, False),
+    "UINTEGER": (10, 32, False),
+    "UBIGINT": (20, 64, False),
+}
+_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+
+
+def holds_exactly(source: str, target: str) -> bool:
+    """Whether every value of parquet column type ``source`` (DuckDB's name for it) is
+    exactly a value of contract type ``target``: known from the schema, without the data."""
+    source = source.upper()
+    if target == "varchar":
+        # Text as the copying loader writes it; a time zone's text would depend on the
+        # session reading the view, so such a column is not read in place.
+        return "WITH TIME ZONE" not in source
+    if target == "boolean":
+        return source == "BOOLEAN"
+    whole = _WHOLE_TYPES.get(source)
+    decimal = _DECIMAL.fullmatch(source)
+    if target in ("integer", "bigint"):
+        limit = 32 if target == "integer" else 64
+        if whole:
+            _, bits, signed = whole
+            return bits <= limit if signed else bits < limit
+        return bool(decimal) and decimal[2] == "0" and int(decimal[1]) <= (9 if limit == 32 else 18)
+    wanted = _DECIMAL.fullmatch(target.upper())
+    if not wanted:
+        return False
+    digits, scale = int(wanted[1]), int(wanted[2])
+    if whole:
+        return whole[0] <= digits - scale
+    if decimal:
+        return int(decimal[2]) <= scale and int(decimal[1]) - int(decimal[2]) <= digits - scale
+    return False
+
+
+def _parquet_columns(con: duckdb.DuckDBPyConnection, path: Path) -> list[tuple[str, str]]:
+    try:
+        relation = con.sql(f"select * from read_parquet({quote_literal(str(path))}) limit 0")
+    except duckdb.Error as error:
+        raise RawDataError(f"{path}: not a readable parquet file ({error})") from None
+    return [
+        (name, str(type_)) for name, type_ in zip(relation.columns, relation.types, strict=True)
+    ]
+
+
+def attach_table(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawFile,
+    schema: str,
+    raw_dir: Path,
+    mapping: Mapping | None = None,
+    salt: str | None = None,
+) -> int:
+    """Make ``schema.<table>`` a view reading the table's parquet file(s) in place; return
+    the number of rows (from the files' metadata).
+
+    The view has the copying load's columns and types, personal data masked and hashed and
+    the same lineage (``_source_file`` relative to the folder, ``_source_line`` the row
+    number from 1). What the copying load checks value by value is checked here from the
+    parquet schema, without reading the data: every required column is there and each
+    column's parquet type holds only values exact in its contract type (a text column for
+    a number column does not: load such a file with the copying load)."""
+    table = raw.table
+    table_mapping = (mapping or Mapping()).table(table.name)
+    if raw.kind != "parquet":
+        raise RawDataError(
+            f"{raw.label}: read in place takes parquet files only; load csv files without "
+            "--in-place (the copying load)"
+        )
+    parts = sorted((path.relative_to(raw_dir).as_posix(), path) for path in raw.paths)
+    first = _parquet_columns(con, parts[0][1])
+    for _, path in parts[1:]:
+        if _parquet_columns(con, path) != first:
+            raise RawDataError(
+                f"{path}: its columns or their types differ from {parts[0][1]}'s; read in "
+                "place needs every part of a table to share one schema (or load without "
+                "--in-place)"
+            )
+    label = str(parts[0][1]) if len(parts) == 1 else raw.label
+    types = dict(first)
+    plan = plan_columns(label, table, [name for name, _ in first], table_mapping)
+    problems = []
+    inner = []
+    for column in table.columns:
+        original = plan.sources[column.name]
+        name = quote_identifier(column.name)
+        if original is None:
+            inner.append(f"cast(null as {column.type}) as {name}")
+            continue
+        if not holds_exactly(types[original], column.type):
+            problems.append(
+                f"{label}: column {original!r} is parquet {types[original]}, which can hold "
+                f"values that are not exactly a {_type_words(column.type)} (contract column "
+                f"'{column.name}', {column.type})"
+            )
+        inner.append(f"cast({quote_identifier(original)} as {column.type}) as {name}")
+    if problems:
+        raise RawDataError(
+            "columns whose parquet type cannot be read in place exactly (nothing is rounded; "
+            "load without --in-place to check every value):\n  " + "\n  ".join(problems)
+        )
+    prefix = len(raw_dir.as_posix()) + 2
+    inner += [
+        f"substr(filename, {prefix}) as {SOURCE_FILE}",
+        f"file_row_number + 1 as {SOURCE_LINE}",
+    ]
+    files = "[" + ", ".join(quote_literal(path.as_posix()) for _, path in parts) + "]"
+    reader = f"read_parquet({files}, filename = true, file_row_number = true)"
+    selects = _stored_selects(table, table_mapping, salt or pii_salt(), typed=True)
+    _drop_relation(con, schema, table.name)
+    con.execute(
+        f"create view {schema}.{quote_identifier(table.name)} as select {', '.join(selects)} "
+        f"from (select {', '.join(inner)} from {reader})"
+    )
+    rows = con.execute(f"select sum(num_rows) from parquet_file_metadata({files})").fetchone()[0]
+    rows = int(rows or 0)
+    if rows == 0 and table.required:
+        raise RawDataError(
+            f"{raw.label}: no rows. '{table.name}' is a required table: every report "
             "reads it, so an empty one would build empty reports"
         )
     return rows
@@ -579,13 +736,17 @@ def load_raw(
     mapping: Mapping | None = None,
     encoding: str | None = None,
     salt: str | None = None,
+    in_place: bool = False,
 ) -> dict[str, int]:
     """Load every contract table found in ``raw_dir`` into ``schema`` of the DuckDB file.
 
     All tables are loaded in one transaction: on any error nothing is changed. Returns rows
-    loaded per table (0 for an optional table that was absent).
+    loaded per table (0 for an optional table that was absent). ``in_place``: parquet
+    tables become views reading the files where they are (see ``attach_table``).
     """
     raw_dir = Path(raw_dir)
+    if in_place:
+        raw_dir = raw_dir.absolute()
     if not raw_dir.is_dir():
         raise RawDataError(f"{raw_dir}: not a folder (give the folder holding the contract files)")
     if encoding:
@@ -611,8 +772,11 @@ def load_raw(
             for name, raw in found.items():
                 if raw is None:
                     log.warning("%s: no %s file; loading an empty '%s' table", raw_dir, name, name)
+                    _drop_relation(con, schema, name)
                     con.execute(_create_sql(TABLES[name], schema))
                     counts[name] = 0
+                elif in_place:
+                    counts[name] = attach_table(con, raw, schema, raw_dir, mapping, salt)
                 else:
                     counts[name] = load_table(con, raw, schema, raw_dir, mapping, encoding, salt)
         except duckdb.Error as error:

@@ -25,6 +25,26 @@ DB_ENV = "SHOPKPI_DB"
 CONNECT_CONFIG: dict[str, str] = {"storage_compatibility_version": "v1.0.0"}
 
 
+# DuckDB's limits, from the environment, as profiles.yml sets them for dbt: a variable that
+# is unset (or empty) leaves DuckDB's default, except threads (2 by default, as dbt's).
+SETTINGS_ENV = {
+    "threads": "SHOPKPI_THREADS",
+    "memory_limit": "SHOPKPI_MEMORY_LIMIT",
+    "temp_directory": "SHOPKPI_TEMP_DIR",
+}
+DEFAULT_THREADS = "2"
+
+
+def duckdb_settings() -> dict[str, str]:
+    """DuckDB settings (threads, memory_limit, temp_directory) named by the environment."""
+    settings = {"threads": DEFAULT_THREADS}
+    for name, variable in SETTINGS_ENV.items():
+        value = os.environ.get(variable, "").strip()
+        if value:
+            settings[name] = value
+    return settings
+
+
 class ProjectNotFound(RuntimeError):
     """No shopkpi dbt project (a folder with dbt_project.yml) could be found."""
 
@@ -65,11 +85,13 @@ def database_path(path: Path | str | None = None) -> Path:
 
 
 def connect(path: Path | str | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating folders as needed) the warehouse file."""
+    """Open (creating folders as needed) the warehouse file, with the environment's DuckDB
+    settings (``duckdb_settings``)."""
     db = database_path(path)
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(db), read_only=read_only, config=dict(CONNECT_CONFIG))
+    config = {**CONNECT_CONFIG, **duckdb_settings()}
+    return duckdb.connect(str(db), read_only=read_only, config=config)
 
 
 def quote_identifier(name: str) -> str:

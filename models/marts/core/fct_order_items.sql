@@ -1,9 +1,32 @@
 -- One row per order line, with the order's discount and refunds allocated to it.
 
+-- Loaded incrementally: a run re-computes the lines of the orders placed, paid or refunded
+-- in the late-arrival window or not held yet (all lines of an order are deleted and
+-- inserted together); see macros/incremental.sql.
+-- depends_on: {{ ref('stg_shop__refunds') }}
+
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy=incremental_strategy(),
+    unique_key='order_id',
+) }}
+
+{%- set window_start = late_window_start('order_date', where=none) %}
+
 with
+
+{%- if loads_incrementally() %}
+
+    changed_orders as (
+        {{ orders_changed_since(window_start) }}
+    ),
+{%- endif %}
 
 order_lines as (
     select * from {{ ref('int_order_lines_allocated') }}
+    {%- if loads_incrementally() %}
+        where order_id in (select changed_orders.order_id from changed_orders)
+    {%- endif %}
 ),
 
 orders as (

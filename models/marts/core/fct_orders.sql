@@ -1,10 +1,30 @@
 -- One row per order (every status). Money columns are the order's own figures whatever its
 -- status; KPIs about sales filter is_paid (see DECISIONLOG.md "Paid order").
 
+-- Loaded incrementally: a run re-computes every order of the customers with an order placed,
+-- paid or refunded in the late-arrival window or not held yet (so each customer's paid-order
+-- sequence is numbered over all their orders); see macros/incremental.sql.
+-- depends_on: {{ ref('stg_shop__refunds') }}
+
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy=incremental_strategy(),
+    unique_key='order_id',
+) }}
+
+{%- set window_start = late_window_start('order_date', where=none) %}
+
 with
 
 orders as (
     select * from {{ ref('stg_shop__orders') }}
+    {%- if loads_incrementally() %}
+        where customer_id in (
+            select customer_orders.customer_id
+            from {{ ref('stg_shop__orders') }} as customer_orders
+            where customer_orders.order_id in ({{ orders_changed_since(window_start) }})
+        )
+    {%- endif %}
 ),
 
 sessions as (
@@ -13,6 +33,9 @@ sessions as (
 
 order_lines as (
     select * from {{ ref('int_order_lines_allocated') }}
+    {%- if loads_incrementally() %}
+        where order_id in (select orders.order_id from orders)
+    {%- endif %}
 ),
 
 order_totals as (

@@ -2,14 +2,35 @@
 -- furthest funnel step reached and the bot flag. Sessions without any event keep null
 -- event figures (bounce unknown) rather than looking like bounces.
 
+-- Loaded incrementally: a run re-computes the sessions started from the day before the
+-- late-arrival window on (a session's events follow its start within the day) and the
+-- sessions it does not hold yet (e.g. one whose customer arrived late); see
+-- macros/incremental.sql.
+
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy=incremental_strategy(),
+    unique_key='session_id',
+) }}
+
+{%- set window_start = late_window_start('session_date', where=none) %}
+
 with
 
 sessions as (
     select * from {{ ref('stg_shop__sessions') }}
+    {%- if loads_incrementally() %}
+        where
+            cast(started_at as date) >= {{ window_start }} - 1
+            or session_id not in (select loaded.session_id from {{ this }} as loaded)
+    {%- endif %}
 ),
 
 session_events as (
     select * from {{ ref('int_sessions_summarised_from_events') }}
+    {%- if loads_incrementally() %}
+        where session_id in (select sessions.session_id from sessions)
+    {%- endif %}
 ),
 
 channels as (

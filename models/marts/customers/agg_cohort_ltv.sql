@@ -45,12 +45,12 @@ final as (
             cast(cohorts.net_revenue_{{ n }}d_cny as decimal(18, 2)) as net_revenue_{{ n }}d_cny,
             cast(cohorts.gross_margin_{{ n }}d_cny as decimal(18, 2))
                 as gross_margin_{{ n }}d_cny,
-            cast(
-                {{ safe_divide('cohorts.net_revenue_' ~ n ~ 'd_cny', elapsed) }} as decimal(18, 2)
-            ) as ltv_net_revenue_{{ n }}d_cny,
-            cast(
-                {{ safe_divide('cohorts.gross_margin_' ~ n ~ 'd_cny', elapsed) }} as decimal(18, 2)
-            ) as ltv_gross_margin_{{ n }}d_cny,
+            {{ double_to_decimal(
+                safe_divide('cohorts.net_revenue_' ~ n ~ 'd_cny', elapsed), 18, 2
+            ) }} as ltv_net_revenue_{{ n }}d_cny,
+            {{ double_to_decimal(
+                safe_divide('cohorts.gross_margin_' ~ n ~ 'd_cny', elapsed), 18, 2
+            ) }} as ltv_gross_margin_{{ n }}d_cny,
         {%- endfor %}
         cohorts.as_of_date
     from cohorts

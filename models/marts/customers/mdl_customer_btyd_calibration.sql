@@ -79,15 +79,12 @@ final as (
             'as_of.calibration_end_date',
             'day'
         ) }} as t_cal_days,
-        cast(
-            coalesce(
-                {{ safe_divide(
-                    'customer_periods.repeat_net_revenue_cny',
-                    'calibration_customers.purchase_days - 1'
-                ) }},
-                0
-            ) as decimal(18, 4)
-        ) as monetary_value_cal_cny,
+        {{ double_to_decimal(
+            'coalesce(' ~ safe_divide(
+                'customer_periods.repeat_net_revenue_cny', 'calibration_customers.purchase_days - 1'
+            ) ~ ', 0)',
+            18, 4
+        ) }} as monetary_value_cal_cny,
         {{ var('clv_holdout_days') }} as holdout_days,
         customer_periods.holdout_purchase_days,
         cast(coalesce(customer_periods.holdout_net_revenue_cny, 0) as decimal(18, 2))

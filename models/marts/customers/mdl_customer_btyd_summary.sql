@@ -69,15 +69,12 @@ final as (
         ) }} as recency_days,
         {{ dbt.datediff('customers_summarised.first_purchase_date', 'as_of.as_of_date', 'day') }}
             as t_days,
-        cast(
-            coalesce(
-                {{ safe_divide(
-                    'repeat_value.repeat_net_revenue_cny',
-                    'customers_summarised.purchase_days - 1'
-                ) }},
-                0
-            ) as decimal(18, 4)
-        ) as monetary_value_cny,
+        {{ double_to_decimal(
+            'coalesce(' ~ safe_divide(
+                'repeat_value.repeat_net_revenue_cny', 'customers_summarised.purchase_days - 1'
+            ) ~ ', 0)',
+            18, 4
+        ) }} as monetary_value_cny,
         cast(coalesce(repeat_value.repeat_net_revenue_cny, 0) as decimal(18, 2))
             as repeat_net_revenue_cny,
         cast(customers_summarised.net_revenue_cny as decimal(18, 2)) as net_revenue_cny

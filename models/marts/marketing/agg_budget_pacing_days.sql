@@ -105,10 +105,9 @@ measured as (
             as budget_used_share,
         cast(with_shop.day_of_month as double) / with_shop.days_in_month
             as expected_pace_share,
-        cast(
-            with_shop.month_to_date_spend_cny * with_shop.days_in_month
-            / with_shop.day_of_month as decimal(18, 2)
-        ) as projected_month_spend_cny,
+        {{ double_to_decimal(double_divide(
+            'with_shop.month_to_date_spend_cny * with_shop.days_in_month', 'with_shop.day_of_month'
+        ), 18, 2) }} as projected_month_spend_cny,
         cast(with_shop.shop_month_to_date_spend_cny as decimal(18, 2))
             as shop_month_to_date_spend_cny,
         with_shop.shop_budget_cny,

@@ -6,6 +6,9 @@
 -- is_default_attribution_model (from agg_channel_months) marks the default model's rows.
 
 {%- set ltv_window_days = [30, 90, 180, 365] %}
+{#- A weight (0 to 1) as decimal(11, 10): times an amount it stays within 38 digits, where
+    Spark would cut a decimal(38, 10) product to 6 decimals (DuckDB keeps all 12). #}
+{%- set weight = 'cast(attribution.weight as decimal(11, 10))' %}
 
 with
 
@@ -30,9 +33,8 @@ credited_new_customers as (
         {%- for n in ltv_window_days %}
             sum(case when customer_ltv.is_{{ n }}d_window_elapsed then attribution.weight end)
                 as new_customers_{{ n }}d_elapsed,
-            sum(attribution.weight * customer_ltv.net_revenue_{{ n }}d_cny)
-                as net_revenue_{{ n }}d_cny,
-            sum(attribution.weight * customer_ltv.gross_margin_{{ n }}d_cny)
+            sum({{ weight }} * customer_ltv.net_revenue_{{ n }}d_cny) as net_revenue_{{ n }}d_cny,
+            sum({{ weight }} * customer_ltv.gross_margin_{{ n }}d_cny)
                 as gross_margin_{{ n }}d_cny,
         {%- endfor %}
         sum(attribution.weight) as credited_new_customers
@@ -62,12 +64,12 @@ final as (
                 as net_revenue_{{ n }}d_cny,
             cast(credited_new_customers.gross_margin_{{ n }}d_cny as decimal(18, 2))
                 as gross_margin_{{ n }}d_cny,
-            credited_new_customers.net_revenue_{{ n }}d_cny
-            / nullif(credited_new_customers.new_customers_{{ n }}d_elapsed, 0)
-                as ltv_net_revenue_{{ n }}d_cny,
-            credited_new_customers.net_revenue_{{ n }}d_cny
-            / nullif(credited_new_customers.new_customers_{{ n }}d_elapsed, 0)
-            / nullif(channel_months.customer_acquisition_cost_cny, 0)
+            {%- set ltv = double_divide(
+                'credited_new_customers.net_revenue_' ~ n ~ 'd_cny',
+                'nullif(credited_new_customers.new_customers_' ~ n ~ 'd_elapsed, 0)'
+            ) %}
+            {{ ltv }} as ltv_net_revenue_{{ n }}d_cny,
+            {{ double_divide(ltv, 'nullif(channel_months.customer_acquisition_cost_cny, 0)') }}
                 as ltv_to_cac_{{ n }}d,
         {%- endfor %}
         channel_months.customer_acquisition_cost_cny

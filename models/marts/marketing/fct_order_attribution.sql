@@ -88,7 +88,7 @@ credited as (
     select
         'linear' as attribution_model,
         touches_ranked.*,
-        1.0 / touches_ranked.touches_in_window as credit_share,
+        {{ double_divide('1.0', 'touches_ranked.touches_in_window') }} as credit_share,
         touches_ranked.touch_rank_from_last as rank_from_last_credited
     from touches_ranked
 ),

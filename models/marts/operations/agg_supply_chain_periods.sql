@@ -133,8 +133,9 @@ stock_periods as (
         sum(case when stock_days.is_stock_out then 1 else 0 end) as stock_out_product_days,
         sum(case when stock_days.is_below_safety_stock then 1 else 0 end)
             as below_safety_stock_product_days,
-        sum(stock_days.inventory_value_cny) / count(distinct stock_days.snapshot_date)
-            as average_inventory_value_cny,
+        {{ double_divide(
+            'sum(stock_days.inventory_value_cny)', 'count(distinct stock_days.snapshot_date)'
+        ) }} as average_inventory_value_cny,
         max(stock_days.snapshot_date) as period_last_snapshot_date
     from stock_days
     inner join periods
@@ -192,8 +193,9 @@ fulfilment_periods as (
         delivered_orders.category,
         count(*) as delivered_orders,
         -- an exact sum divided by a count (DECISIONLOG "Identical rebuilds")
-        sum(cast(delivered_orders.fulfilment_days as decimal(18, 6))) / count(*)
-            as fulfilment_days_mean,
+        {{ double_divide(
+            'sum(cast(delivered_orders.fulfilment_days as decimal(18, 6)))', 'count(*)'
+        ) }} as fulfilment_days_mean,
         percentile_cont(0.5) within group (order by delivered_orders.fulfilment_days)
             as fulfilment_days_median,
         percentile_cont(0.9) within group (order by delivered_orders.fulfilment_days)

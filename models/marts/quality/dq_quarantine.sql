@@ -27,11 +27,12 @@ unioned as (
 final as (
     select
         -- The id numbers the rows of a table in file order (exact duplicate rows differ
-        -- only by their position).
+        -- only by their position). Nulls sort last on every engine.
         {{ dbt.concat(["unioned.source_table", "'#'", dbt.cast(
             "row_number() over (partition by unioned.source_table"
-            ~ " order by unioned.source_file, unioned.source_line, unioned.row_key,"
-            ~ " unioned.dq_rule, unioned.raw_values)",
+            ~ " order by unioned.source_file nulls last, unioned.source_line nulls last,"
+            ~ " unioned.row_key nulls last, unioned.dq_rule nulls last,"
+            ~ " unioned.raw_values nulls last)",
             dbt.type_string()
         )]) }} as quarantined_row_id,
         unioned.source_table,

@@ -90,7 +90,9 @@ final as (
         {{ safe_divide('daily.bounced_sessions', 'daily.sessions_with_events') }} as bounce_rate,
         {{ safe_divide('daily.slow_page_load_sessions', 'daily.sessions') }}
             as slow_page_load_share,
-        {{ safe_divide('daily.homepage_dwell_ms / 1000.0', 'daily.homepage_views') }}
+        {{ safe_divide(
+            double_divide('daily.homepage_dwell_ms', '1000.0'), 'daily.homepage_views'
+        ) }}
             as average_homepage_dwell_seconds,
         {{ safe_divide(
             'new_visitors.new_visitors_buying_within_window', 'new_visitors.new_visitors'

@@ -55,11 +55,14 @@ campaign_roi_low as (
             ),
             volume='campaign_runs.spend_cny',
             min_volume='rules.min_volume',
-            detail="printf(
+            detail=format_text(
                 '%.0f orders credited, %.2f CNY revenue on %.2f CNY spend',
-                campaign_runs.attributed_orders, campaign_runs.attributed_net_revenue_cny,
-                campaign_runs.spend_cny
-            )"
+                [
+                    'campaign_runs.attributed_orders',
+                    'campaign_runs.attributed_net_revenue_cny',
+                    'campaign_runs.spend_cny',
+                ]
+            )
         ) }}
     from campaign_runs
     inner join rules
@@ -95,11 +98,15 @@ campaign_burst_below_baseline as (
             reference_value='bursts.baseline_conversion_rate',
             volume='bursts.campaign_sessions',
             min_volume='rules.min_volume',
-            detail="printf(
+            detail=format_text(
                 'burst: %d of %d sessions paid (%.1f%%), baseline %.1f%%',
-                bursts.campaign_paying_sessions, bursts.campaign_sessions,
-                100 * bursts.campaign_conversion_rate, 100 * bursts.baseline_conversion_rate
-            )"
+                [
+                    'bursts.campaign_paying_sessions',
+                    'bursts.campaign_sessions',
+                    '100 * bursts.campaign_conversion_rate',
+                    '100 * bursts.baseline_conversion_rate',
+                ]
+            )
         ) }}
     from bursts
     inner join rules
@@ -122,7 +129,7 @@ hour_windows as (
     select
         judged_hours.campaign_id,
         judged_hours.window_starts_at,
-        arg_min(judged_hours.phase, judged_hours.hour_starts_at) as phase,
+        min_by(judged_hours.phase, judged_hours.hour_starts_at) as phase,
         sum(judged_hours.campaign_sessions) as campaign_sessions,
         sum(judged_hours.campaign_paying_sessions) as campaign_paying_sessions
     from judged_hours
@@ -146,7 +153,7 @@ campaign_hours_below_baseline as (
             'campaign_hours_below_baseline', 'rules.kpi_id', 'rules.slice_kind',
             'windows_against_baseline.campaign_id', 'rules.period_grain',
             'windows_against_baseline.window_starts_at',
-            'windows_against_baseline.window_starts_at + interval 4 hour',
+            dbt.dateadd('hour', 4, 'windows_against_baseline.window_starts_at'),
             value=safe_divide(
                 'windows_against_baseline.conversion_rate',
                 'windows_against_baseline.baseline_conversion_rate'
@@ -162,12 +169,15 @@ campaign_hours_below_baseline as (
             reference_value='windows_against_baseline.baseline_conversion_rate',
             volume='windows_against_baseline.campaign_sessions',
             min_volume='rules.min_volume',
-            detail="printf(
+            detail=format_text(
                 '%s: %d of %d sessions paid, baseline %.1f%%',
-                windows_against_baseline.phase, windows_against_baseline.campaign_paying_sessions,
-                windows_against_baseline.campaign_sessions,
-                100 * windows_against_baseline.baseline_conversion_rate
-            )"
+                [
+                    'windows_against_baseline.phase',
+                    'windows_against_baseline.campaign_paying_sessions',
+                    'windows_against_baseline.campaign_sessions',
+                    '100 * windows_against_baseline.baseline_conversion_rate',
+                ]
+            )
         ) }}
     from windows_against_baseline
     inner join rules

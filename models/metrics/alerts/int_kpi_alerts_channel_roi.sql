@@ -20,17 +20,20 @@ pause_channel as (
         {{ kpi_alert_evaluation(
             'pause_channel', 'rules.kpi_id', 'rules.slice_kind', 'channel_months.channel',
             'rules.period_grain', 'channel_months.month_start_date',
-            'channel_months.month_start_date + interval 1 month',
+            dbt.dateadd('month', 1, 'channel_months.month_start_date'),
             value='channel_months.roi',
             threshold=var('channel_pause_roi_below'),
             is_condition_met='channel_months.is_pause_recommended',
             volume='channel_months.spend_cny',
             min_volume='rules.min_volume',
-            detail="printf(
+            detail=format_text(
                 '%.0f orders credited, %.2f CNY revenue on %.2f CNY spend',
-                channel_months.attributed_orders, channel_months.attributed_net_revenue_cny,
-                channel_months.spend_cny
-            )"
+                [
+                    'channel_months.attributed_orders',
+                    'channel_months.attributed_net_revenue_cny',
+                    'channel_months.spend_cny',
+                ]
+            )
         ) }}
     from channel_months
     inner join rules

@@ -23,7 +23,7 @@ conversion_drop as (
             'conversion_drop', 'conversion_periods.kpi_id', 'conversion_periods.slice_kind',
             'conversion_periods.slice_value', 'conversion_periods.period_grain',
             'conversion_periods.period_start_date',
-            'conversion_periods.period_end_date + interval 1 day',
+            dbt.dateadd('day', 1, 'conversion_periods.period_end_date'),
             value=kpi_alert_change(
                 'conversion_periods.kpi_value', 'conversion_periods.previous_value',
                 'conversion_periods', direction='fall'

@@ -28,7 +28,7 @@ quarantine_share as (
         {{ kpi_alert_evaluation(
             'quarantine_share', 'rules.kpi_id', 'rules.slice_kind', 'scorecard.source_table',
             'rules.period_grain', 'reporting_window.data_end_date',
-            'reporting_window.data_end_date + interval 1 day',
+            dbt.dateadd('day', 1, 'reporting_window.data_end_date'),
             value='scorecard.quarantined_share',
             threshold='rules.threshold',
             is_condition_met=kpi_alert_compare(
@@ -36,9 +36,13 @@ quarantine_share as (
             ),
             volume='scorecard.rows_received',
             min_volume='rules.min_volume',
-            detail="printf(
-                '%d of %d rows quarantined', scorecard.rows_quarantined, scorecard.rows_received
-            )"
+            detail=format_text(
+                '%d of %d rows quarantined',
+                [
+                    'scorecard.rows_quarantined',
+                    'scorecard.rows_received',
+                ]
+            )
         ) }}
     from scorecard
     cross join reporting_window
@@ -59,18 +63,25 @@ traffic_days as (
 ),
 
 -- The baseline is the median of the 28 days before; a day with fewer than 28 days of
--- history has none.
+-- history has none. (A self-join, not a window: Spark has no median over a frame.)
 with_baseline as (
     select
-        traffic_days.*,
-        median(traffic_days.kpi_value) over last_28_days as baseline_value,
-        count(*) over last_28_days as history_days
+        traffic_days.kpi_id,
+        traffic_days.period_start_date,
+        traffic_days.kpi_value,
+        percentile_cont(0.5) within group (order by history.kpi_value) as baseline_value,
+        count(history.period_start_date) as history_days
     from traffic_days
-    window last_28_days as (
-        partition by traffic_days.kpi_id
-        order by traffic_days.period_start_date
-        range between interval 28 day preceding and interval 1 day preceding
-    )
+    left join traffic_days as history
+        on
+            traffic_days.kpi_id = history.kpi_id
+            and cast({{ dbt.dateadd('day', -28, 'traffic_days.period_start_date') }} as date)
+            <= history.period_start_date
+            and traffic_days.period_start_date > history.period_start_date
+    group by
+        traffic_days.kpi_id,
+        traffic_days.period_start_date,
+        traffic_days.kpi_value
 ),
 
 core_kpi_anomaly as (
@@ -78,7 +89,7 @@ core_kpi_anomaly as (
         {{ kpi_alert_evaluation(
             'core_kpi_anomaly', 'with_baseline.kpi_id', 'rules.slice_kind',
             'with_baseline.kpi_id', 'rules.period_grain', 'with_baseline.period_start_date',
-            'with_baseline.period_start_date + interval 1 day',
+            dbt.dateadd('day', 1, 'with_baseline.period_start_date'),
             value=safe_divide('with_baseline.kpi_value', 'with_baseline.baseline_value'),
             threshold='rules.threshold',
             is_condition_met=kpi_alert_compare(

@@ -39,7 +39,7 @@ budget_cap_breach as (
         {{ kpi_alert_evaluation(
             'budget_cap_breach', 'rules.kpi_id', 'rules.slice_kind', 'channel_months.channel',
             'rules.period_grain', 'channel_months.month_start_date',
-            'channel_months.month_start_date + interval 1 month',
+            dbt.dateadd('month', 1, 'channel_months.month_start_date'),
             value='channel_months.spend_share',
             threshold='channel_months.cap_share',
             is_condition_met='channel_months.is_over_cap',
@@ -47,11 +47,14 @@ budget_cap_breach as (
             severity="case when channel_months.is_over_cap
                 and channel_months.spend_share - channel_months.cap_share
                 <= cap_slack.structural_slack then 'info' end",
-            detail="printf(
+            detail=format_text(
                 'caps of the %d channels that spent sum to %.0f%%: %.0f points of breach are structural',
-                cap_slack.spending_channels, 100 * cap_slack.caps_sum,
-                100 * cap_slack.structural_slack
-            )"
+                [
+                    'cap_slack.spending_channels',
+                    '100 * cap_slack.caps_sum',
+                    '100 * cap_slack.structural_slack',
+                ]
+            )
         ) }}
     from channel_months
     inner join cap_slack
@@ -68,10 +71,10 @@ shop_days as (
         max(pacing_days.shop_budget_used_share) as shop_budget_used_share,
         max(pacing_days.shop_month_to_date_spend_cny) as shop_month_to_date_spend_cny,
         bool_or(pacing_days.should_freeze) as should_freeze,
-        string_agg(
-            case when pacing_days.should_freeze then pacing_days.channel end, ', '
-            order by pacing_days.channel
-        ) as channels_to_freeze
+        {{ string_agg_ordered(
+            'case when pacing_days.should_freeze then pacing_days.channel end', "', '",
+            'pacing_days.channel'
+        ) }} as channels_to_freeze
     from pacing_days
     group by pacing_days.date_day
 ),
@@ -81,7 +84,7 @@ budget_overrun_freeze as (
         {{ kpi_alert_evaluation(
             'budget_overrun_freeze', 'rules.kpi_id', 'rules.slice_kind', "'all'",
             'rules.period_grain', 'shop_days.date_day',
-            'shop_days.date_day + interval 1 day',
+            dbt.dateadd('day', 1, 'shop_days.date_day'),
             value='shop_days.shop_budget_used_share',
             threshold=1 + var('budget_overrun_alert_share'),
             is_condition_met='shop_days.should_freeze',
@@ -99,7 +102,7 @@ channel_over_budget as (
         {{ kpi_alert_evaluation(
             'channel_over_budget', 'rules.kpi_id', 'rules.slice_kind', 'pacing_days.channel',
             'rules.period_grain', 'pacing_days.date_day',
-            'pacing_days.date_day + interval 1 day',
+            dbt.dateadd('day', 1, 'pacing_days.date_day'),
             value='pacing_days.budget_used_share',
             threshold=1 + var('budget_overrun_alert_share'),
             is_condition_met='pacing_days.is_over_budget_beyond_alert_share',
@@ -116,7 +119,7 @@ contingency_reserve as (
         {{ kpi_alert_evaluation(
             'contingency_reserve', 'rules.kpi_id', 'rules.slice_kind', 'pacing_days.channel',
             'rules.period_grain', 'pacing_days.date_day',
-            'pacing_days.date_day + interval 1 day',
+            dbt.dateadd('day', 1, 'pacing_days.date_day'),
             value='pacing_days.budget_used_share',
             threshold=1 - var('contingency_reserve_share'),
             is_condition_met='pacing_days.is_into_contingency_reserve',

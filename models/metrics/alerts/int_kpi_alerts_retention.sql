@@ -31,7 +31,7 @@ churn_warning as (
         {{ kpi_alert_evaluation(
             'churn_warning', 'rules.kpi_id', 'rules.slice_kind', 'segments.segment_code',
             'rules.period_grain', 'segments.as_of_date',
-            'segments.as_of_date + interval 1 day',
+            dbt.dateadd('day', 1, 'segments.as_of_date'),
             value='segments.warned_buyers',
             threshold='rules.threshold',
             is_condition_met=kpi_alert_compare(

@@ -17,7 +17,7 @@ below_safety_stock as (
         {{ kpi_alert_evaluation(
             'below_safety_stock', 'rules.kpi_id', 'rules.slice_kind',
             'inventory_days.product_id', 'rules.period_grain', 'inventory_days.snapshot_date',
-            'inventory_days.snapshot_date + interval 1 day',
+            dbt.dateadd('day', 1, 'inventory_days.snapshot_date'),
             value='inventory_days.on_hand_qty',
             threshold='inventory_days.safety_stock_qty',
             is_condition_met='inventory_days.is_below_safety_stock',

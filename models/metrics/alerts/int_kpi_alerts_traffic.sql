@@ -22,7 +22,7 @@ page_bounce as (
         {{ kpi_alert_evaluation(
             'landing_page_bounce', 'rules.kpi_id', 'kpi_values.slice_kind',
             'kpi_values.slice_value', 'kpi_values.period_grain',
-            'kpi_values.period_start_date', 'kpi_values.period_end_date + interval 1 day',
+            'kpi_values.period_start_date', dbt.dateadd('day', 1, 'kpi_values.period_end_date'),
             value='kpi_values.kpi_value',
             threshold=var('bounce_alert_rate'),
             is_condition_met=kpi_alert_compare(
@@ -46,7 +46,7 @@ page_channel_bounce as (
             'landing_page_channel_bounce', 'rules.kpi_id', 'rules.slice_kind',
             "landing_page_days.landing_page || ':' || landing_page_days.channel",
             'rules.period_grain', 'landing_page_days.date_day',
-            'landing_page_days.date_day + interval 1 day',
+            dbt.dateadd('day', 1, 'landing_page_days.date_day'),
             value='landing_page_days.bounce_rate',
             threshold=var('bounce_alert_rate'),
             is_condition_met='landing_page_days.is_bounce_alert',
@@ -68,7 +68,7 @@ slow_load_rising as (
             'slow_load_rising', 'slow_load_periods.kpi_id', 'slow_load_periods.slice_kind',
             'slow_load_periods.slice_value', 'slow_load_periods.period_grain',
             'slow_load_periods.period_start_date',
-            'slow_load_periods.period_end_date + interval 1 day',
+            dbt.dateadd('day', 1, 'slow_load_periods.period_end_date'),
             value=kpi_alert_change(
                 'slow_load_periods.kpi_value', 'slow_load_periods.previous_value',
                 'slow_load_periods'

@@ -57,8 +57,11 @@ stated as (
 runs as (
     select
         stated.*,
+        -- The frame is spelled out: Spark cannot extend a named window.
         sum(case when stated.state = 'new' then 1 else 0 end) over (
-            slice_periods rows between unbounded preceding and current row
+            partition by stated.rule_id, stated.slice_kind, stated.slice_value
+            order by stated.period_start_at
+            rows between unbounded preceding and current row
         ) as run_number,
         case
             when stated.state = 'resolved'

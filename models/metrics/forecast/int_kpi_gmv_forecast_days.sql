@@ -22,7 +22,9 @@ campaigns as (
 days as (
     {{ date_spine(
         '(select data_start_date from reporting_window)',
-        '(select data_end_date from reporting_window) + ' ~ var('forecast_horizon_days')
+        dbt.dateadd(
+            'day', var('forecast_horizon_days'), '(select data_end_date from reporting_window)'
+        )
     ) }}
 ),
 

@@ -48,8 +48,9 @@ final as (
     select
         summed.forecast_method,
         summed.forecast_days,
-        summed.absolute_error_cny / nullif(summed.forecast_days, 0) as mean_absolute_error_cny,
-        summed.absolute_error_cny / nullif(summed.actual_gmv_cny, 0)
+        {{ double_divide('summed.absolute_error_cny', 'nullif(summed.forecast_days, 0)') }}
+            as mean_absolute_error_cny,
+        {{ double_divide('summed.absolute_error_cny', 'nullif(summed.actual_gmv_cny, 0)') }}
             as weighted_absolute_percentage_error,
         summed.days_inside_interval / nullif(summed.forecast_days, 0) as interval_coverage,
         summed.forecast_method <> 'seasonal_naive'

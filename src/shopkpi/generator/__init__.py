@@ -1,6 +1,7 @@
 """Deterministic generator of a simulated shop's raw data, in the raw contract's tables.
 
-``generate(scale, seed, out_dir, fmt, dirty)`` writes one file per contract table. The same
+``generate(scale, seed, out_dir, fmt, dirty)`` writes one file per contract table (at
+``medium`` and ``large``, a folder of parquet parts per table: see ``sharded``). The same
 arguments always write byte-identical files. See ``simulate`` for how the shop behaves and
 ``dirty`` for the bad rows ``dirty=True`` adds.
 """
@@ -13,6 +14,7 @@ from pathlib import Path
 from shopkpi.contract import TABLES
 from shopkpi.generator.catalog import SCALES
 from shopkpi.generator.dirty import dirty_rows, manifest
+from shopkpi.generator.sharded import SHARDS, generate_sharded
 from shopkpi.generator.simulate import ShopSimulation
 from shopkpi.generator.targets import SalesTally, benchmark_rows, target_rows
 from shopkpi.generator.writer import TableWriter
@@ -22,10 +24,28 @@ SAMPLE_ROWS = 12
 __all__ = ["generate", "SCALES"]
 
 
-def generate(scale: str, seed: int, out_dir: Path, fmt: str = "csv", dirty: bool = False) -> dict:
-    """Write every contract table for ``scale`` into ``out_dir``; return a summary."""
+def generate(
+    scale: str,
+    seed: int,
+    out_dir: Path,
+    fmt: str | None = "csv",
+    dirty: bool = False,
+    workers: int | None = None,
+) -> dict:
+    """Write every contract table for ``scale`` into ``out_dir``; return a summary.
+
+    ``demo`` and ``small`` write one file per table (csv by default) in one process;
+    ``medium`` and ``large`` write parquet parts per table from shards simulated in
+    ``workers`` processes (see ``sharded``)."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}: choose one of {', '.join(SCALES)}")
+    if scale in SHARDS:
+        if fmt not in (None, "parquet"):
+            raise ValueError(f"scale {scale!r} is written as parquet parts: use --format parquet")
+        if dirty:
+            raise ValueError(f"--dirty injects bad rows at demo and small, not at {scale!r}")
+        return generate_sharded(scale, seed, Path(out_dir), workers)
+    fmt = fmt or "csv"
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"unknown format {fmt!r}: use csv or parquet")
     out_dir = Path(out_dir)

@@ -70,8 +70,8 @@ class People:
         d = self.draws
         person = Person()
         self.count += 1
-        person.number = self.count
-        person.visitor_id = f"A{self.count:0{self.width + 1}d}"
+        person.number = self.ids.next_number("A")
+        person.visitor_id = f"A{person.number:0{self.width + 1}d}"
         person.channel = channel
         person.gen_z = d.u() < catalog.CHANNELS[channel].gen_z_share
         years = b.GEN_Z_BIRTH_YEARS if person.gen_z else b.OTHER_BIRTH_YEARS

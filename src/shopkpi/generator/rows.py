@@ -22,21 +22,39 @@ class DayRows:
 
 
 class Ids:
-    """Sequential ids per prefix, zero-padded to a width: ``O000123``."""
+    """Sequential ids per prefix, zero-padded to a width: ``O000123``.
 
-    def __init__(self) -> None:
+    A shard of a sharded simulation numbers its ids in its own block of each prefix's range
+    (``blocks`` maps a prefix to the block size): shard ``k`` hands out ``k * size + 1``,
+    ``k * size + 2``, ... so the shards' ids never collide and keep the contract's width.
+    """
+
+    def __init__(self, blocks: dict[str, int] | None = None, shard: int = 0) -> None:
         self._counters: dict[str, int] = {}
+        self._blocks = blocks or {}
+        self._shard = shard
 
     def next_number(self, prefix: str) -> int:
         n = self._counters.get(prefix, 0) + 1
         self._counters[prefix] = n
-        return n
+        size = self._blocks.get(prefix)
+        if size is None:
+            return n
+        if n >= size:
+            raise OverflowError(f"shard {self._shard} used its {size - 1} ids of {prefix!r}")
+        return self._shard * size + n
 
     def next(self, prefix: str, width: int) -> str:
         n = self.next_number(prefix)
         if n >= 10**width:
             raise OverflowError(f"more than {10**width - 1} ids with prefix {prefix!r}")
-        return f"{prefix}{n:0{width}d}"
+        return prefix + str(n).zfill(width)
+
+
+# "HH:MM:SS" of every second of a day, looked up rather than formatted (a hot path).
+_TIMES_OF_DAY = tuple(
+    f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60) for s in range(60)
+)
 
 
 class Clock:
@@ -55,9 +73,7 @@ class Clock:
         """ISO-8601 text of an absolute second (seconds since the first day's midnight)."""
         day, second = divmod(int(at), SECONDS_PER_DAY)
         date = self.day_text[day] if 0 <= day < self.days else self.date(day).isoformat()
-        h, rem = divmod(second, 3600)
-        m, s = divmod(rem, 60)
-        return f"{date}T{h:02d}:{m:02d}:{s:02d}+08:00"
+        return f"{date}T{_TIMES_OF_DAY[second]}+08:00"
 
 
 class Draws:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -48,20 +49,53 @@ LAST_DAY_START_LIMIT = SECONDS_PER_DAY - 1_800
 CHANNEL_CODES = tuple(catalog.CHANNELS)
 
 
+def id_blocks(scale: Scale, count: int) -> dict[str, int]:
+    """Each shard's block of every id prefix's range (the ids keep the contract's widths)."""
+    widths = {
+        "C": scale.id_width,
+        "O": scale.id_width,
+        "R": scale.id_width - 1,
+        "RV": scale.id_width - 1,
+        "A": scale.id_width + 1,
+        "S": scale.session_id_width,
+        "E": scale.event_id_width,
+        "B": 9,
+    }
+    return {prefix: 10**width // count for prefix, width in widths.items()}
+
+
 class ShopSimulation:
     """Generates the contract tables of one simulated shop for a scale and a seed."""
 
-    def __init__(self, scale: Scale, seed: int, stories: Stories | None = None) -> None:
+    def __init__(
+        self,
+        scale: Scale,
+        seed: int,
+        stories: Stories | None = None,
+        shard: tuple[int, int] | None = None,
+    ) -> None:
+        shop_seeds = np.random.SeedSequence(seed).spawn(8)
+        rngs = [np.random.default_rng(s) for s in shop_seeds]
+        ids = Ids()
+        if shard is not None:
+            # One of ``count`` independent slices of the shop's visitors: the same catalogue
+            # (the shop's catalogue draws), its own draws for everything else (seeds spawned
+            # from the shop's seed), a 1/count share of the new visitors, stock and budgets,
+            # and its own block of every id range.
+            index, count = shard
+            shard_seeds = np.random.SeedSequence(seed).spawn(8 + count)[8 + index].spawn(8)
+            rngs = rngs[:1] + [np.random.default_rng(s) for s in shard_seeds[1:]]
+            scale = replace(scale, new_visitors_per_day=scale.new_visitors_per_day / count)
+            ids = Ids(id_blocks(scale, count), index)
         self.scale = scale
         self.seed = seed
-        rngs = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
         rng_catalog, rng_people, rng_visits, rng_orders, rng_stock, rng_spend = rngs[:6]
         self.rng = rngs[6]
         self.draws = Draws(rngs[7])
         self.stories = stories or Stories()
         self.calendar = Calendar(scale)
         self.clock = Clock(scale.start, scale.days)
-        self.ids = Ids()
+        self.ids = ids
         self.products = make_products(rng_catalog, scale)
         self.inventory = Inventory(self.products, scale, self.calendar, self.stories, rng_stock)
         self.desk = OrderDesk(self.products, self.inventory, self.calendar, self.clock,

@@ -47,15 +47,35 @@ def _with_text(row: tuple, special: list[tuple[int, str]]) -> list:
     return values
 
 
+def arrow_schema(table: Table) -> pa.Schema:
+    """The parquet schema of a contract table as the generator writes it."""
+    return pa.schema([pa.field(c.name, _ARROW_TYPES[c.type]) for c in table.columns])
+
+
+def write_parquet(path: Path, data: pa.Table) -> None:
+    """Write an Arrow table as one parquet file with the generator's settings."""
+    with pq.ParquetWriter(path, data.schema, **PARQUET_OPTIONS) as out:
+        for start in range(0, max(data.num_rows, 1), TableWriter.ROW_GROUP_SIZE):
+            out.write_table(data.slice(start, TableWriter.ROW_GROUP_SIZE))
+
+
+PARQUET_OPTIONS = {
+    "compression": "zstd",
+    "version": "2.6",
+    "write_statistics": True,
+    "use_dictionary": True,
+}
+
+
 class TableWriter:
-    """Appends row chunks of one table to ``<out_dir>/<table>.<fmt>``."""
+    """Appends row chunks of one table to ``<out_dir>/<table>.<fmt>`` (or to ``path``)."""
 
     ROW_GROUP_SIZE = 250_000
 
-    def __init__(self, table: Table, out_dir: Path, fmt: str) -> None:
+    def __init__(self, table: Table, out_dir: Path, fmt: str, path: Path | None = None) -> None:
         self.table = table
         self.fmt = fmt
-        self.path = out_dir / f"{table.name}.{fmt}"
+        self.path = path or out_dir / f"{table.name}.{fmt}"
         self.rows_written = 0
         self._types = [c.type for c in table.columns]
         if fmt == "csv":
@@ -63,17 +83,8 @@ class TableWriter:
             self._csv = csv.writer(self._handle, lineterminator="\n")
             self._csv.writerow(table.column_names)
         elif fmt == "parquet":
-            self._schema = pa.schema(
-                [pa.field(c.name, _ARROW_TYPES[c.type]) for c in table.columns]
-            )
-            self._parquet = pq.ParquetWriter(
-                self.path,
-                self._schema,
-                compression="zstd",
-                version="2.6",
-                write_statistics=True,
-                use_dictionary=True,
-            )
+            self._schema = arrow_schema(table)
+            self._parquet = pq.ParquetWriter(self.path, self._schema, **PARQUET_OPTIONS)
             self._pending: list[tuple] = []
         else:
             raise ValueError(f"unknown format {fmt!r}: use csv or parquet")

@@ -29,6 +29,7 @@ def run_from_command_line(args: argparse.Namespace) -> int:
             workdir=Path(args.workdir) if args.workdir else None,
             build_docs=not args.no_docs,
             suites=args.suite or None,
+            engine=getattr(args, "engine", "duckdb"),
         )
     except (QualityGateError, OfflineAssetsMissing) as error:
         print(f"shopkpi quality: {error}", file=sys.stderr)

@@ -48,8 +48,12 @@ class Suite:
 
     ``table`` is what a reader is told was checked (``raw.orders`` for the rows a shop
     delivered, the model's name otherwise); ``model`` is the dbt model the dataframe is read
-    from, by ``sql`` with ``{relation}`` standing for that model's relation; ``index`` names
-    the columns that identify a failing row in samples.
+    from, by ``sql`` with ``{relation}`` standing for that model's relation, in the order
+    ``order`` gives (an ``order by`` list over the dataframe's columns; samples of failing
+    rows are the first ones in that order); ``index`` names the columns that identify a
+    failing row in samples. ``count_sql``, when given, is the same rows with only the columns
+    the expectations check, for counting them (without what only samples show, such as a
+    lookup of related rows).
     """
 
     name: str
@@ -60,7 +64,20 @@ class Suite:
     index: tuple[str, ...]
     expectations: tuple[Expect, ...]
     description: str = ""
+    order: str = ""
+    count_sql: str = ""
+
+    def frame_sql(self, relation: str) -> str:
+        """The suite's dataframe over ``relation`` (the model's schema-qualified name), in
+        no particular order."""
+        return self.sql.replace(RELATION, relation)
+
+    def count_frame_sql(self, relation: str) -> str:
+        """The suite's rows over ``relation`` with the columns its expectations check."""
+        return (self.count_sql or self.sql).replace(RELATION, relation)
 
     def query(self, relation: str) -> str:
-        """The suite's SQL reading ``relation`` (the model's schema-qualified name)."""
-        return self.sql.replace(RELATION, relation)
+        """The suite's SQL reading ``relation``, ordered (the dataframe GX's pandas engine
+        validates)."""
+        order = f" order by {self.order}" if self.order else ""
+        return self.frame_sql(relation) + order

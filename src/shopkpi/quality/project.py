@@ -34,8 +34,12 @@ def gx_dir() -> Path:
     return project_dir() / "gx"
 
 
-def _id(*parts: str) -> str:
+def object_id(*parts: str) -> str:
+    """The id of a project object (suite, checkpoint, validation, ...): a UUID from names."""
     return str(uuid.uuid5(_NAMESPACE, "/".join(parts)))
+
+
+_id = object_id
 
 
 def _dump(data: dict) -> str:

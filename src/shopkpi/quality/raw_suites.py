@@ -92,18 +92,32 @@ def raw_expectations(table: str, project: Path | None = None) -> list[Expect]:
 
 def raw_query(table: str) -> str:
     """The dataframe of suite raw_<table>: each delivered row's key, the rule staging
-    quarantined it under (null when kept), and where it was delivered."""
-    first_of_key = (
-        "first_value(dq_source_file || ':' || dq_source_line) over ("
-        "partition by dq_row_key order by dq_source_file, dq_source_line)"
-    )
+    quarantined it under (null when kept), and where it was delivered.
+
+    A duplicate's first row of its key is looked up for the keys that have a duplicate
+    only (a join on those few keys, not a window over every row), so that the gate can
+    count a table's rows in DuckDB without sorting it (see ``shopkpi.quality.pushdown``).
+    """
     rules = ", ".join(f"'{rule}'" for rule in _DUPLICATE_RULES)
     return (
-        f'select dq_row_key as "{key_label(table)}", dq_rule,'
-        f" case when dq_rule in ({rules}) then {first_of_key} end as {DUPLICATE_OF},"
-        f" dq_source_file as {SOURCE_FILE}, dq_source_line as {SOURCE_LINE}"
-        f" from {RELATION} order by dq_source_file, dq_source_line, dq_row_key"
+        "with duplicated as ("
+        " select dq_row_key,"
+        " first(dq_source_file || ':' || dq_source_line"
+        " order by dq_source_file, dq_source_line) as first_row"
+        f" from {RELATION}"
+        f" where dq_row_key in (select dq_row_key from {RELATION} where dq_rule in ({rules}))"
+        " group by dq_row_key)"
+        f' select delivered.dq_row_key as "{key_label(table)}", delivered.dq_rule,'
+        f" case when delivered.dq_rule in ({rules}) then duplicated.first_row end"
+        f" as {DUPLICATE_OF},"
+        f" delivered.dq_source_file as {SOURCE_FILE}, delivered.dq_source_line as {SOURCE_LINE}"
+        f" from {RELATION} as delivered left join duplicated using (dq_row_key)"
     )
+
+
+def raw_order(table: str) -> str:
+    """The order of suite raw_<table>'s rows: as delivered (file, line), then key."""
+    return f'{SOURCE_FILE}, {SOURCE_LINE}, "{key_label(table)}"'
 
 
 def raw_suite(table: str, project: Path | None = None) -> Suite:
@@ -114,6 +128,8 @@ def raw_suite(table: str, project: Path | None = None) -> Suite:
         table=f"raw.{table}",
         model=base_model(table),
         sql=raw_query(table),
+        order=raw_order(table),
+        count_sql=f"select dq_rule from {RELATION}",
         index=(key_label(table), DUPLICATE_OF, SOURCE_FILE, SOURCE_LINE),
         expectations=tuple(raw_expectations(table, project)),
         description=f"Rows of {table} as delivered ({spec.grain}), by the staging rule that"

@@ -1,8 +1,14 @@
-"""Run the data-quality gate: DuckDB -> dataframe -> GX checkpoint, one per suite.
+"""Run the data-quality gate: each suite's expectations, validated where its rows are.
 
-Each suite's dataframe is read from the dbt model it names (the relation dbt built it as,
-see ``shopkpi.quality.relations``) and validated by the suite's checkpoint in a working copy
-of the committed GX project. Every expectation's result becomes one row of
+Each suite's dataframe is defined over the dbt model it names (the relation dbt built it
+as, see ``shopkpi.quality.relations``) and validated against the suite in a working copy of
+the committed GX project. A suite whose expectations DuckDB can decide (every raw suite:
+one row per delivered row, the tables that grow with the shop) is validated inside DuckDB
+by ``shopkpi.quality.pushdown``: GX's metrics as SQL aggregates, GX's expectation classes
+giving the verdicts, the results stored in the GX project like a checkpoint's. Any other
+suite (the model suites: one aggregated row each) is read into pandas and run by its GX
+checkpoint. ``engine="pandas"`` runs every suite the second way (the reference the
+DuckDB path is tested against). Every expectation's result becomes one row of
 ``quality.gx_validation_results`` in the warehouse (appended: the table keeps the history of
 runs), then the Data Docs are built as a self-contained site. The gate fails when an
 expectation of severity ``critical`` fails or raises; ``warning`` expectations are reported
@@ -27,7 +33,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from shopkpi.contract import SHOP_TIMEZONE, SOURCE_FILE, SOURCE_LINE
-from shopkpi.quality import project
+from shopkpi.quality import project, pushdown
 from shopkpi.quality.expectations import Suite
 from shopkpi.quality.relations import ModelNotFound, manifest_relations, model_relation
 from shopkpi.quality.suites import all_suites
@@ -36,6 +42,8 @@ from shopkpi.warehouse import connect, project_dir
 RESULTS_SCHEMA = "quality"
 RESULTS_TABLE = "gx_validation_results"
 RUN_NAME = "shopkpi-quality"
+# Where the gate validates a suite: in DuckDB when it can (default), or always in pandas.
+ENGINES = ("duckdb", "pandas")
 
 
 def default_workdir() -> Path:
@@ -267,39 +275,107 @@ def _unreadable_outcome(suite: Suite, error: Exception) -> Outcome:
 def _outcomes(suite: Suite, checkpoint_result) -> list[Outcome]:
     out = []
     for validation in checkpoint_result.run_results.values():
-        for result in validation.results:
-            config = result.expectation_config
-            kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
-            info = result.exception_info or {}
-            if "raised_exception" not in info:  # keyed by metric when a metric failed
-                info = next(iter(info.values()), {}) if info else {}
-            details = result.result or {}
-            sample = details.get("partial_unexpected_index_list") or details.get(
-                "partial_unexpected_list"
-            )
-            severity = getattr(config.severity, "value", config.severity) or "critical"
-            out.append(
-                Outcome(
-                    suite_name=suite.name,
-                    check_kind=suite.kind,
-                    table_name=suite.table,
-                    expectation_id=str(config.id),
-                    expectation_type=config.type,
-                    column_name=_column_name(kwargs),
-                    kwargs=_plain(kwargs),
-                    dq_rule=(config.meta or {}).get("dq_rule"),
-                    severity=SEVERITY_NAMES.get(str(severity), str(severity)),
-                    success=bool(result.success),
-                    raised_exception=bool(info.get("raised_exception")),
-                    exception_message=info.get("exception_message"),
-                    element_count=details.get("element_count"),
-                    unexpected_count=details.get("unexpected_count"),
-                    unexpected_percent=_plain(details.get("unexpected_percent")),
-                    observed_value=_plain(details.get("observed_value")),
-                    failing_sample=_plain(list(sample or []))[:20],
-                )
-            )
+        out.extend(_validation_outcomes(suite, validation))
     return out
+
+
+def _validation_outcomes(suite: Suite, validation) -> list[Outcome]:
+    """One outcome per expectation of a GX suite validation result."""
+    out = []
+    for result in validation.results:
+        config = result.expectation_config
+        kwargs = {k: v for k, v in config.kwargs.items() if k not in ("batch_id",)}
+        info = result.exception_info or {}
+        if "raised_exception" not in info:  # keyed by metric when a metric failed
+            info = next(iter(info.values()), {}) if info else {}
+        details = result.result or {}
+        sample = details.get("partial_unexpected_index_list") or details.get(
+            "partial_unexpected_list"
+        )
+        severity = getattr(config.severity, "value", config.severity) or "critical"
+        out.append(
+            Outcome(
+                suite_name=suite.name,
+                check_kind=suite.kind,
+                table_name=suite.table,
+                expectation_id=str(config.id),
+                expectation_type=config.type,
+                column_name=_column_name(kwargs),
+                kwargs=_plain(kwargs),
+                dq_rule=(config.meta or {}).get("dq_rule"),
+                severity=SEVERITY_NAMES.get(str(severity), str(severity)),
+                success=bool(result.success),
+                raised_exception=bool(info.get("raised_exception")),
+                exception_message=info.get("exception_message"),
+                element_count=details.get("element_count"),
+                unexpected_count=details.get("unexpected_count"),
+                unexpected_percent=_plain(details.get("unexpected_percent")),
+                observed_value=_plain(details.get("observed_value")),
+                failing_sample=_plain(list(sample or []))[:20],
+            )
+        )
+    return out
+
+
+def _validate_in_duckdb(
+    context, con: duckdb.DuckDBPyConnection, suite: Suite, relation: str, run_id
+) -> object:
+    """Validate ``suite`` inside DuckDB and store the result in the GX project as its
+    checkpoint would (same identifiers, so the Data Docs show it the same way)."""
+    import great_expectations as gx
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationSuiteValidationResult,
+    )
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+    from great_expectations.validator.validation_statistics import calc_validation_statistics
+
+    batch_id = f"{project.DATASOURCE}-{suite.name}"
+    expectations = context.suites.get(suite.name).expectations
+    results = pushdown.validate(
+        con, suite, relation, expectations, project.result_format(suite), batch_id
+    )
+    statistics = calc_validation_statistics(results)
+    validation = ExpectationSuiteValidationResult(
+        success=statistics.success,
+        results=results,
+        suite_name=suite.name,
+        suite_parameters={},
+        statistics={
+            "evaluated_expectations": statistics.evaluated_expectations,
+            "successful_expectations": statistics.successful_expectations,
+            "unsuccessful_expectations": statistics.unsuccessful_expectations,
+            "success_percent": statistics.success_percent,
+        },
+        meta={
+            "great_expectations_version": gx.__version__,
+            "batch_spec": {"engine": "duckdb", "query": suite.query(relation)},
+            "batch_markers": {"ge_load_time": run_id.run_time.strftime("%Y%m%dT%H%M%S.%fZ")},
+            "active_batch_definition": {
+                "datasource_name": project.DATASOURCE,
+                "data_connector_name": "fluent",
+                "data_asset_name": suite.name,
+                "batch_identifiers": {"relation": relation},
+            },
+            "batch_parameters": None,
+            "validation_id": project.object_id("validation", suite.name),
+            "checkpoint_id": project.object_id("checkpoint", suite.name),
+            "run_id": run_id,
+            "validation_time": run_id.run_time,
+        },
+        batch_id=batch_id,
+    )
+    suite_id = ExpectationSuiteIdentifier(name=suite.name)
+    context.validation_results_store.store_validation_results(
+        suite_validation_result=validation,
+        suite_validation_result_identifier=ValidationResultIdentifier(
+            expectation_suite_identifier=suite_id, run_id=run_id, batch_identifier=batch_id
+        ),
+        expectation_suite_identifier=suite_id,
+    )
+    return validation
 
 
 def write_results(
@@ -382,10 +458,13 @@ def run_quality(
     keep_runs: int = 10,
     suites: list[str] | None = None,
     manifest_path: Path | None = None,
+    engine: str = "duckdb",
 ) -> QualityReport:
     """Validate the warehouse ``db``; write results into it and build the Data Docs.
 
-    ``suites`` limits the run to the named suites (default: every suite). Models are found
+    ``suites`` limits the run to the named suites (default: every suite). ``engine``:
+    ``duckdb`` validates in DuckDB every suite it can (see the module's docstring),
+    ``pandas`` reads every suite's dataframe into pandas for GX. Models are found
     through dbt's manifest (``manifest_path``, default the project's target/manifest.json)
     or, failing that, by name in the warehouse.
     """
@@ -395,6 +474,8 @@ def run_quality(
     unknown = set(suites or ()) - {s.name for s in selected}
     if unknown:
         raise QualityGateError(f"unknown suite(s): {', '.join(sorted(unknown))}")
+    if engine not in ENGINES:
+        raise QualityGateError(f"unknown engine {engine}: one of {', '.join(ENGINES)}")
     timings: dict[str, float] = {}
     started = time.perf_counter()
     import great_expectations as gx
@@ -411,28 +492,33 @@ def run_quality(
     run_time = dt.datetime.now(dt.UTC)
     run_id = run_time.strftime("%Y%m%dT%H%M%S%fZ")
     report = QualityReport(run_id=run_id, timings=timings, stale_project_files=report_stale)
+    run_identifier = RunIdentifier(run_name=RUN_NAME, run_time=run_time)
 
     step = time.perf_counter()
     manifest = manifest_relations(manifest_path)
     with connect(db) as con:
-        read_seconds = 0.0
+        read_seconds = duckdb_seconds = 0.0
         for suite in selected:
             read_started = time.perf_counter()
             try:
                 relation = model_relation(con, suite.model, manifest)
+                if engine == "duckdb" and pushdown.supported(suite):
+                    pushdown.check_readable(con, suite, relation)
+                    validation = _validate_in_duckdb(context, con, suite, relation, run_identifier)
+                    duckdb_seconds += time.perf_counter() - read_started
+                    report.outcomes.extend(_validation_outcomes(suite, validation))
+                    continue
                 frame = con.sql(suite.query(relation)).df()
             except (ModelNotFound, duckdb.Error) as error:
                 report.outcomes.append(_unreadable_outcome(suite, error))
                 continue
             read_seconds += time.perf_counter() - read_started
             checkpoint = context.checkpoints.get(suite.name)
-            result = checkpoint.run(
-                batch_parameters={"dataframe": frame},
-                run_id=RunIdentifier(run_name=RUN_NAME, run_time=run_time),
-            )
+            result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=run_identifier)
             report.outcomes.extend(_outcomes(suite, result))
+        timings["validate_in_duckdb"] = duckdb_seconds
         timings["read_dataframes"] = read_seconds
-        timings["validate"] = time.perf_counter() - step - read_seconds
+        timings["validate"] = time.perf_counter() - step - read_seconds - duckdb_seconds
 
         step = time.perf_counter()
         write_results(con, report.outcomes, run_id, run_started_at, gx.__version__)

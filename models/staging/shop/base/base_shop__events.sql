@@ -1,17 +1,27 @@
 -- Every raw funnel event, typed, with the data-quality rule it breaks (null when clean).
+-- Loaded incrementally: a run re-checks the late-arrival window (events dated within
+-- late_arrival_days of the newest one, the events of sessions started in that window, and
+-- every row of their event ids); see macros/incremental.sql.
+
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy=incremental_strategy(),
+    unique_key=['dq_source_file', 'dq_source_line'],
+) }}
+
+{%- set window_start = late_window_start('occurred_at') %}
 
 with
 
 source as (
-    select * from {{ source('shop', 'events') }}
-),
-
-session_keys as (
-    {{ dq_parent_keys(ref('base_shop__sessions'), 'session_id') }}
-),
-
-product_keys as (
-    {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
+    {{ late_window_rows(source('shop', 'events'), ['event_id'], [
+        raw_dated_on_or_after('raw_rows.occurred_at', window_start),
+        raw_row_is_new(),
+        raw_row_awaits_parent(),
+        clean_text('raw_rows.session_id') ~ ' in (select ' ~ clean_text('window_sessions.session_id')
+        ~ ' from ' ~ source('shop', 'sessions') ~ ' as window_sessions where '
+        ~ raw_dated_on_or_after('window_sessions.started_at', window_start) ~ ')',
+    ]) }}
 ),
 
 typed as (
@@ -27,6 +37,17 @@ typed as (
         {{ raw_row_json('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+session_keys as (
+    {{ dq_parent_keys(
+        ref('base_shop__sessions'), 'session_id',
+        within='select typed.session_id from typed' if loads_incrementally() else none
+    ) }}
+),
+
+product_keys as (
+    {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
 ),
 
 checked as (

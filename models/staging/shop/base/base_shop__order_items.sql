@@ -1,17 +1,32 @@
 -- Every raw order line, typed, with the data-quality rule it breaks (null when clean).
+-- Loaded incrementally: a run re-checks the lines of the orders in the late-arrival window
+-- (placed within late_arrival_days of the newest order a loaded line belongs to), the lines
+-- not loaded before, and every row of their keys; see macros/incremental.sql.
+
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy=incremental_strategy(),
+    unique_key=['dq_source_file', 'dq_source_line'],
+) }}
+
+{%- set window_start = late_window_start(
+    'loaded_orders.ordered_at',
+    from_sql=this ~ ' as loaded_lines inner join ' ~ ref('base_shop__orders')
+    ~ ' as loaded_orders on loaded_lines.order_id = loaded_orders.order_id',
+    where='loaded_lines.dq_rule is null and loaded_orders.dq_rule is null',
+) %}
 
 with
 
 source as (
-    select * from {{ source('shop', 'order_items') }}
-),
-
-order_keys as (
-    {{ dq_parent_keys(ref('base_shop__orders'), 'order_id') }}
-),
-
-product_keys as (
-    {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
+    {{ late_window_rows(source('shop', 'order_items'), ['order_id', 'line_number'], [
+        clean_text('raw_rows.order_id') ~ ' in (select '
+        ~ clean_text('window_orders.order_id') ~ ' from ' ~ source('shop', 'orders')
+        ~ ' as window_orders where '
+        ~ raw_dated_on_or_after('window_orders.ordered_at', window_start) ~ ')',
+        raw_row_is_new(),
+        raw_row_awaits_parent(),
+    ]) }}
 ),
 
 typed as (
@@ -25,6 +40,17 @@ typed as (
         {{ raw_row_json('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+order_keys as (
+    {{ dq_parent_keys(
+        ref('base_shop__orders'), 'order_id',
+        within='select typed.order_id from typed' if loads_incrementally() else none
+    ) }}
+),
+
+product_keys as (
+    {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
 ),
 
 checked as (

@@ -1,15 +1,30 @@
 -- Every raw order row, typed, with the data-quality rule it breaks (null when clean).
 -- An order needs a known customer; its session is a soft reference (a shop may have no
 -- traffic data, and marketplace orders have no tracked session).
+-- Loaded incrementally: a run re-checks the late-arrival window (orders placed within
+-- late_arrival_days of the newest one, the orders of customers registered in that window,
+-- and every row of their order ids); see macros/incremental.sql.
+
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy=incremental_strategy(),
+    unique_key=['dq_source_file', 'dq_source_line'],
+) }}
+
+{%- set window_start = late_window_start('ordered_at') %}
 
 with
 
 source as (
-    select * from {{ source('shop', 'orders') }}
-),
-
-customer_keys as (
-    {{ dq_parent_keys(ref('base_shop__customers'), 'customer_id') }}
+    {{ late_window_rows(source('shop', 'orders'), ['order_id'], [
+        raw_dated_on_or_after('raw_rows.ordered_at', window_start),
+        raw_row_is_new(),
+        raw_row_awaits_parent(),
+        clean_text('raw_rows.customer_id') ~ ' in (select '
+        ~ clean_text('window_customers.customer_id') ~ ' from ' ~ source('shop', 'customers')
+        ~ ' as window_customers where '
+        ~ raw_dated_on_or_after('window_customers.registered_at', window_start) ~ ')',
+    ]) }}
 ),
 
 typed as (
@@ -33,6 +48,13 @@ typed as (
         {{ raw_row_json('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+customer_keys as (
+    {{ dq_parent_keys(
+        ref('base_shop__customers'), 'customer_id',
+        within='select typed.customer_id from typed' if loads_incrementally() else none
+    ) }}
 ),
 
 checked as (

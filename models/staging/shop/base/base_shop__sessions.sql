@@ -1,21 +1,32 @@
 -- Every raw session row, typed, with the data-quality rule it breaks (null when clean).
+-- Loaded incrementally: a run re-checks the late-arrival window (sessions started within
+-- late_arrival_days of the newest one, the sessions of customers registered in that window,
+-- and every row of their session ids); see macros/incremental.sql.
+
+{{ config(
+    materialized=incremental_materialization(),
+    incremental_strategy=incremental_strategy(),
+    unique_key=['dq_source_file', 'dq_source_line'],
+) }}
+
+{%- set window_start = late_window_start('started_at') %}
 
 with
 
 source as (
-    select * from {{ source('shop', 'sessions') }}
+    {{ late_window_rows(source('shop', 'sessions'), ['session_id'], [
+        raw_dated_on_or_after('raw_rows.started_at', window_start),
+        raw_row_is_new(),
+        raw_row_awaits_parent(),
+        clean_text('raw_rows.customer_id') ~ ' in (select '
+        ~ clean_text('window_customers.customer_id') ~ ' from ' ~ source('shop', 'customers')
+        ~ ' as window_customers where '
+        ~ raw_dated_on_or_after('window_customers.registered_at', window_start) ~ ')',
+    ]) }}
 ),
 
 channels as (
     select * from {{ ref('channels') }}
-),
-
-customer_keys as (
-    {{ dq_parent_keys(ref('base_shop__customers'), 'customer_id') }}
-),
-
-campaign_keys as (
-    {{ dq_parent_keys(ref('base_shop__campaigns'), 'campaign_id') }}
 ),
 
 typed as (
@@ -36,6 +47,17 @@ typed as (
         {{ raw_row_json('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+customer_keys as (
+    {{ dq_parent_keys(
+        ref('base_shop__customers'), 'customer_id',
+        within='select typed.customer_id from typed' if loads_incrementally() else none
+    ) }}
+),
+
+campaign_keys as (
+    {{ dq_parent_keys(ref('base_shop__campaigns'), 'campaign_id') }}
 ),
 
 checked as (

@@ -20,14 +20,14 @@
     select
         kpi_id,
         '{{ grain }}' as period_grain,
-        cast(date_trunc('{{ grain }}', date_day) as date) as period_start_date,
+        cast({{ dbt.date_trunc(grain, 'date_day') }} as date) as period_start_date,
         slice_kind,
         slice_value,
         cast(sum(numerator) as decimal(38, 6)) as numerator,
         cast(sum(denominator) as decimal(38, 6)) as denominator,
         cast(null as double) as measured_value
     from {{ day_rows }}
-    group by kpi_id, date_trunc('{{ grain }}', date_day), slice_kind, slice_value
+    group by kpi_id, {{ dbt.date_trunc(grain, 'date_day') }}, slice_kind, slice_value
     {%- endfor %}
 {%- endmacro %}
 
@@ -43,7 +43,7 @@
         '{{ kpi_id }}' as kpi_id,
         {{ date_column }} as date_day,
         '{{ slice_kind }}' as slice_kind,
-        cast({{ slice_value }} as varchar) as slice_value,
+        cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
         cast(sum({{ numerator }}) as decimal(38, 6)) as numerator,
         {%- if denominator == 'null' %}
         cast(null as decimal(38, 6)) as denominator

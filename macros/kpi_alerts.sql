@@ -11,11 +11,11 @@
     value, threshold, is_condition_met, reference_value='null', volume='null',
     min_volume='null', severity='null', detail='null'
 ) -%}
-    cast('{{ rule_id }}' as varchar) as rule_id,
-    cast({{ kpi_id }} as varchar) as kpi_id,
-    cast({{ slice_kind }} as varchar) as slice_kind,
-    cast({{ slice_value }} as varchar) as slice_value,
-    cast({{ period_grain }} as varchar) as period_grain,
+    cast('{{ rule_id }}' as {{ dbt.type_string() }}) as rule_id,
+    cast({{ kpi_id }} as {{ dbt.type_string() }}) as kpi_id,
+    cast({{ slice_kind }} as {{ dbt.type_string() }}) as slice_kind,
+    cast({{ slice_value }} as {{ dbt.type_string() }}) as slice_value,
+    cast({{ period_grain }} as {{ dbt.type_string() }}) as period_grain,
     cast({{ period_start_at }} as timestamp) as period_start_at,
     cast({{ period_end_at }} as timestamp) as period_end_at,
     cast({{ value }} as double) as value,
@@ -28,8 +28,8 @@
     coalesce({{ is_condition_met }}, false)
     and coalesce({{ min_volume }} is null or {{ volume }} >= {{ min_volume }}, false)
         as is_firing,
-    cast({{ severity }} as varchar) as severity,
-    cast({{ detail }} as varchar) as detail
+    cast({{ severity }} as {{ dbt.type_string() }}) as severity,
+    cast({{ detail }} as {{ dbt.type_string() }}) as detail
 {%- endmacro %}
 
 {#-
@@ -84,14 +84,15 @@
         on
             this_period.kpi_id = rule_settings.kpi_id
             and this_period.period_grain = rule_settings.period_grain
-            and list_contains(string_split(rule_settings.slice_kind, '|'), this_period.slice_kind)
+            and {{ delimited_list_contains('rule_settings.slice_kind', '|', 'this_period.slice_kind') }}
     inner join {{ kpi_values }} as previous_period
         on
             this_period.kpi_id = previous_period.kpi_id
             and this_period.period_grain = previous_period.period_grain
             and this_period.slice_kind = previous_period.slice_kind
             and this_period.slice_value = previous_period.slice_value
-            and previous_period.period_end_date = this_period.period_start_date - interval 1 day
+            and previous_period.period_end_date
+            = {{ dbt.dateadd('day', -1, 'this_period.period_start_date') }}
     where
         rule_settings.rule_id = '{{ rule_id }}'
         and this_period.is_complete_period

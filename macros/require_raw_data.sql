@@ -4,9 +4,7 @@
 {% macro require_raw_data() -%}
     {%- if execute and flags.WHICH in ('run', 'build', 'test', 'snapshot') -%}
         {%- set required = shop_required_tables() -%}
-        {%- set found = run_query(
-            "select table_name from information_schema.tables where table_schema = 'raw'"
-        ).columns[0].values() -%}
+        {%- set found = raw_table_names() -%}
         {%- set missing = [] -%}
         {%- for table in shop_tables() if table not in found -%}
             {%- do missing.append(table) -%}
@@ -30,4 +28,19 @@
         {%- endfor -%}
     {%- endif -%}
     select 1
+{%- endmacro %}
+
+{#- The tables of schema raw (Spark has no information_schema). -#}
+{% macro raw_table_names() -%}
+    {{ return(adapter.dispatch('raw_table_names', 'shopkpi')()) }}
+{%- endmacro %}
+
+{% macro default__raw_table_names() -%}
+    {{ return(run_query(
+        "select table_name from information_schema.tables where table_schema = 'raw'"
+    ).columns[0].values()) }}
+{%- endmacro %}
+
+{% macro spark__raw_table_names() -%}
+    {{ return(run_query('show tables in raw').columns[1].values()) }}
 {%- endmacro %}

@@ -58,7 +58,21 @@
     from_utc_timestamp(current_timestamp(), '{{ var("shop_timezone") }}')
 {%- endmacro %}
 
-{#- Fractional days between two timestamps (minute precision); null if either is null. -#}
+{#- Fractional days between two timestamps (minute precision: the minute boundaries crossed,
+    as DuckDB's date_diff counts them); null if either is null. -#}
 {% macro days_between(start_timestamp, end_timestamp) -%}
+    {{ return(adapter.dispatch('days_between', 'shopkpi')(start_timestamp, end_timestamp)) }}
+{%- endmacro %}
+
+{% macro default__days_between(start_timestamp, end_timestamp) -%}
     ({{ dbt.datediff(start_timestamp, end_timestamp, 'minute') }} / 1440.0)
+{%- endmacro %}
+
+{#- dbt-spark's datediff rounds the seconds between up to whole minutes (12:00:59 to 12:01:00
+    is 1 minute, and 12:00:00 to 12:00:30 too); counting boundaries gives DuckDB's figure. -#}
+{% macro spark__days_between(start_timestamp, end_timestamp) -%}
+    (cast(
+        floor(to_unix_timestamp({{ end_timestamp }}) / 60)
+        - floor(to_unix_timestamp({{ start_timestamp }}) / 60) as double
+    ) / 1440)
 {%- endmacro %}

@@ -5,7 +5,8 @@ contract`` writes the dbt files that repeat the raw contract (`make contract`);
 ``shopkpi compare-marts`` checks that a change left every mart's rows as they were;
 ``shopkpi demo-figures`` measures what the demo shop looks like against its bands;
 ``shopkpi mf`` queries the semantic layer with MetricFlow (``mf``); ``shopkpi report-pages``
-writes the report site's pages in Chinese and English from their templates.
+writes the report site's pages in Chinese and English from their templates; ``shopkpi
+spark`` builds the same project on Spark and compares it with a DuckDB build.
 
 Every user error is one line on standard error and exit code 2."""
 
@@ -116,6 +117,42 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         help="read --dir's parquet files where they are (schema raw as views over them, "
         "checked from the parquet schema) instead of copying them into the warehouse",
     )
+
+
+def _spark(args: argparse.Namespace) -> int:
+    from shopkpi import spark
+
+    try:
+        if args.spark_command == "build":
+            from shopkpi.build import parse_vars
+
+            raw_dir = _raw_dir(args)
+            mapping = read_mapping(Path(args.mapping)) if args.mapping else None
+            seconds = spark.build(
+                raw_dir,
+                mapping=mapping,
+                encoding=args.encoding,
+                vars_json=parse_vars(args.vars),
+                tests=args.with_tests,
+            )
+            for step, took in seconds.items():
+                print(f"{step:<24} {took:>7.1f} s")
+            print(f"built on Spark in {spark.spark_dir()}")
+            return 0
+        folder = spark.spark_dir()
+        export = folder / "compare"
+        spark.export_built(folder, export)
+        results, only_duckdb = spark.compare(database_path(args.db), export)
+    except spark.SparkStepError as error:
+        print(f"shopkpi spark {args.spark_command}: {error}", file=sys.stderr)
+        return 1
+    for result in results:
+        print(result.describe())
+    same = sum(result.same for result in results)
+    print(f"{same} of {len(results)} tables built on Spark are the same as on DuckDB")
+    if only_duckdb:
+        print(f"not built on Spark ({len(only_duckdb)}): {', '.join(only_duckdb)}")
+    return 0 if same == len(results) else 1
 
 
 def _compare_marts(args: argparse.Namespace) -> int:
@@ -321,6 +358,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mf.add_argument("mf_arguments", nargs=argparse.REMAINDER)
     mf.set_defaults(func=_mf)
+
+    spark_parser = sub.add_parser(
+        "spark",
+        help="build the project on Spark (dbt-spark, local pyspark), or compare that build "
+        "with a DuckDB warehouse table for table",
+    )
+    spark_sub = spark_parser.add_subparsers(dest="spark_command", required=True)
+    spark_build = spark_sub.add_parser(
+        "build", help="load the raw files, export them to parquet for Spark, dbt build on Spark"
+    )
+    _add_input_options(spark_build)
+    spark_build.add_argument("--vars", default=None, help="dbt vars for the whole build")
+    spark_build.add_argument(
+        "--with-tests",
+        action="store_true",
+        help="also run the data and unit tests on Spark (slow; by default they run on DuckDB "
+        "and make test-spark compares the tables)",
+    )
+    spark_compare = spark_sub.add_parser(
+        "compare",
+        help="compare every marts and metrics table of the Spark build with the DuckDB "
+        "warehouse (--db), row for row; exit 1 when one differs",
+    )
+    spark_compare.add_argument("--db", default=None, help=DB_HELP)
+    spark_parser.set_defaults(func=_spark)
 
     report_pages = sub.add_parser(
         "report-pages",

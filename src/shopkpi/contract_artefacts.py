@@ -35,7 +35,6 @@ from shopkpi.contract import (
     SOURCE_FILE,
     SOURCE_LINE,
     TABLES,
-    TEXT,
     tables_parents_first,
 )
 
@@ -158,10 +157,13 @@ def dq_rules_macro() -> str:
 
 
 # The dq_rules seed: (column, contract type, description), in file order.
+# Seed column types are written in words both engines know: `string` is DuckDB's alias of
+# varchar and Spark's text type (Spark has no unsized varchar).
+SEED_TEXT = "string"
 DQ_RULES_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("dq_rule", TEXT, "Rule code."),
+    ("dq_rule", SEED_TEXT, "Rule code."),
     ("priority", INT, "Priority; a row breaking several rules is quarantined under the lowest."),
-    ("description", TEXT, "What the rule catches."),
+    ("description", SEED_TEXT, "What the rule catches."),
 )
 
 

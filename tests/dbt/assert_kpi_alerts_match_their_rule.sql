@@ -25,7 +25,7 @@ final as (
         on evaluations.rule_id = rules.rule_id
     where
         evaluations.period_grain != rules.period_grain
-        or not list_contains(string_split(rules.slice_kind, '|'), evaluations.slice_kind)
+        or not {{ delimited_list_contains('rules.slice_kind', '|', 'evaluations.slice_kind') }}
 )
 
 select * from final

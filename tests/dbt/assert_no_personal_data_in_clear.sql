@@ -22,9 +22,9 @@ quarantine as (
 quarantined_customers as (
     select
         quarantine.quarantined_row_id,
-        json_extract_string(quarantine.raw_values, '$.customer_name') as customer_name,
-        json_extract_string(quarantine.raw_values, '$.phone') as phone,
-        json_extract_string(quarantine.raw_values, '$.address') as address
+        {{ json_text_field('quarantine.raw_values', '$.customer_name') }} as customer_name,
+        {{ json_text_field('quarantine.raw_values', '$.phone') }} as phone,
+        {{ json_text_field('quarantine.raw_values', '$.address') }} as address
     from quarantine
     where quarantine.source_table = 'customers'
 ),
@@ -61,10 +61,10 @@ findings as (
         personal_fields.row_id
     from personal_fields
     where
-        not regexp_full_match(coalesce(personal_fields.customer_name, '*'), '.\**')
-        or not regexp_full_match(
-            coalesce(personal_fields.phone, '****'), '([0-9+]{3}\*{4}.{4})|\*{4}'
-        )
+        not {{ regexp_full_match("coalesce(personal_fields.customer_name, '*')", '.\\**') }}
+        or not {{ regexp_full_match(
+            "coalesce(personal_fields.phone, '****')", '([0-9+]{3}\\*{4}.{4})|\\*{4}'
+        ) }}
         or coalesce(personal_fields.address, '***') <> '***'
     union all
     select

@@ -59,8 +59,8 @@ final as (
         cast(extract(day from spine.date_day) as integer) as day_of_month,
         cast({{ dbt.date_trunc('month', 'spine.date_day') }} as date) as month_start_date,
         cast({{ dbt.date_trunc('week', 'spine.date_day') }} as date) as week_start_date,
-        cast(extract(isodow from spine.date_day) as integer) as day_of_week,
-        case cast(extract(isodow from spine.date_day) as integer)
+        {{ iso_day_of_week("spine.date_day") }} as day_of_week,
+        case {{ iso_day_of_week("spine.date_day") }}
             when 1 then 'Monday'
             when 2 then 'Tuesday'
             when 3 then 'Wednesday'
@@ -69,7 +69,7 @@ final as (
             when 6 then 'Saturday'
             else 'Sunday'
         end as day_name_en,
-        case cast(extract(isodow from spine.date_day) as integer)
+        case {{ iso_day_of_week("spine.date_day") }}
             when 1 then '星期一'
             when 2 then '星期二'
             when 3 then '星期三'
@@ -78,7 +78,7 @@ final as (
             when 6 then '星期六'
             else '星期日'
         end as day_name_zh,
-        cast(extract(isodow from spine.date_day) as integer) >= 6 as is_weekend
+        {{ iso_day_of_week("spine.date_day") }} >= 6 as is_weekend
     from spine
 )
 

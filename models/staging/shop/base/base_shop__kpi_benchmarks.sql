@@ -39,11 +39,13 @@ typed as (
 keyed as (
     select
         *,
-        coalesce(cast(period_start_date as varchar), period_start_date_raw) as period_key,
+        coalesce(
+            cast(period_start_date as {{ dbt.type_string() }}), period_start_date_raw
+        ) as period_key,
         case
             when period_start_date is null then true
             when period_grain = 'month' then extract(day from period_start_date) = 1
-            when period_grain = 'week' then extract(isodow from period_start_date) = 1
+            when period_grain = 'week' then {{ iso_day_of_week("period_start_date") }} = 1
             when period_grain = 'year' then extract(doy from period_start_date) = 1
             else period_grain is not null
         end as is_period_start

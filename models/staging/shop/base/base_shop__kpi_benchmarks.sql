@@ -19,9 +19,9 @@ typed as (
     select
         lower({{ clean_text('delivered.kpi_id') }}) as kpi_id,
         {{ clean_text('delivered.kpi_id') }} as kpi_id_raw,
-        regexp_replace(
-            lower({{ clean_text('delivered.benchmark_kind') }}), '[\s-]+', '_', 'g'
-        ) as benchmark_kind,
+        {{ regexp_replace_all(
+            "lower(" ~ clean_text('delivered.benchmark_kind') ~ ")", '[\\s-]+', '_'
+        ) }} as benchmark_kind,
         {{ clean_text('delivered.benchmark_kind') }} as benchmark_kind_raw,
         lower({{ clean_text('delivered.period_grain') }}) as period_grain,
         {{ clean_text('delivered.period_grain') }} as period_grain_raw,

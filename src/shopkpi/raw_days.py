@@ -4,7 +4,8 @@
 reads (one ``<table>/`` folder of parts per contract table):
 
 * ``before_dir``: every row dated before ``day`` (part ``part-0-before``), except the late
-  rows: a share ``late_share`` of the rows of ``late_day``, picked by a hash of the row;
+  rows: a share ``late_share`` of the rows of ``late_day``, picked by a hash of the row (of
+  the order id for orders and order lines, so an order's lines are late with it);
 * ``day_dir``: the rows of ``day`` and those late rows (part ``part-1-<day>``), only for the
   tables that have any.
 
@@ -129,10 +130,18 @@ def split_raw_days(
                 dated = f"select *, {_day_of(DAY_COLUMNS[name])} as row_day from rows_in"
             else:
                 dated = "select *, null::date as row_day from rows_in"
+            # An order and its lines are late together (an order delivered with part of its
+            # lines is a different story: its discount can exceed what arrived); other rows
+            # are late one by one.
+            late_key = (
+                "cast(order_id as varchar)"
+                if name in ("orders", "order_items")
+                else f"cast(row({columns}) as varchar)"
+            )
             con.execute(
                 "create or replace temp table rows_dated as select *, "
-                f"coalesce(row_day = date '{late_day}' and cast('0x' || left(md5(cast("
-                f"row({columns}) as varchar)), 8) as ubigint) < {threshold}, false) as is_late "
+                f"coalesce(row_day = date '{late_day}' and cast('0x' || left(md5("
+                f"{late_key}), 8) as ubigint) < {threshold}, false) as is_late "
                 f"from ({dated})"
             )
             kind = raw.kind

@@ -114,3 +114,24 @@ def test_add_day_parts_gives_the_full_folder_the_loader_reads(raw, tmp_path):
 def test_the_late_day_must_come_before_the_day(raw, tmp_path):
     with pytest.raises(ValueError, match="before day"):
         split_raw_days(raw, "2025-12-31", tmp_path / "b", tmp_path / "d", late_day="2025-12-31")
+
+
+def test_an_orders_lines_are_late_with_it(tmp_path):
+    """Late orders and their lines move together: no order arrives with part of its lines."""
+    raw = tmp_path / "raw"
+    orders = [(f"O{n:03d}", "C1", "2025-12-29T10:00:00+08:00", "paid") for n in range(200)]
+    _write(raw / "orders.csv", ["order_id", "customer_id", "ordered_at", "status"], orders)
+    lines = [(order_id, line, "P1", line, 10) for order_id, *_ in orders for line in (1, 2, 3)]
+    _write(
+        raw / "order_items.csv",
+        ["order_id", "line_number", "product_id", "quantity", "unit_price"],
+        lines,
+    )
+    counts = split_raw_days(raw, "2025-12-31", tmp_path / "b", tmp_path / "d", late_share=0.5)
+    assert 60 < counts.late["orders"] < 140
+    assert counts.late["order_items"] == 3 * counts.late["orders"]
+    late_orders = {row["order_id"] for row in _rows(tmp_path / "d/orders/part-1-2025-12-31.csv")}
+    late_lines = _rows(tmp_path / "d/order_items/part-1-2025-12-31.csv")
+    assert {row["order_id"] for row in late_lines} == late_orders
+    kept = _rows(tmp_path / "b/order_items/part-0-before.csv")
+    assert not {row["order_id"] for row in kept} & late_orders

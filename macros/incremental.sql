@@ -132,6 +132,16 @@
     )
 {%- endmacro %}
 
+{#- True for a raw row whose customer registered in the late-arrival window: a row of that
+    customer held as an orphan may now have its parent. -#}
+{% macro raw_customer_registered_on_or_after(window_start) -%}
+    {{ clean_text('raw_rows.customer_id') }} in (
+        select {{ clean_text('window_customers.customer_id') }}
+        from {{ source('shop', 'customers') }} as window_customers
+        where {{ raw_dated_on_or_after('window_customers.registered_at', window_start) }}
+    )
+{%- endmacro %}
+
 {#- Orders whose facts an incremental run re-computes: placed or paid in the late-arrival
     window, refunded in it, or not held by the model's table yet (e.g. an order whose
     customer arrived late). The model names stg_shop__orders and stg_shop__refunds in a

@@ -18,10 +18,7 @@ source as (
         raw_dated_on_or_after('raw_rows.started_at', window_start),
         raw_row_is_new(),
         raw_row_awaits_parent(),
-        clean_text('raw_rows.customer_id') ~ ' in (select '
-        ~ clean_text('window_customers.customer_id') ~ ' from ' ~ source('shop', 'customers')
-        ~ ' as window_customers where '
-        ~ raw_dated_on_or_after('window_customers.registered_at', window_start) ~ ')',
+        raw_customer_registered_on_or_after(window_start),
     ]) }}
 ),
 

@@ -9,6 +9,10 @@
 -- order's own session) and of registration credit (every session of the customer) both read
 -- it; the lookback window is applied by the macro is_within_lookback.
 
+-- A table, not a view: two marts and five tests read it, and a view would be computed for
+-- each of them (DECISIONLOG.md "Intermediate tables read many times").
+{{ config(materialized='table') }}
+
 with
 
 human_sessions as (

@@ -7,6 +7,10 @@
 -- stays within 0-1; orders without a tracked session (marketplace orders) have no viewing
 -- session and do not count.
 
+-- A table, not a view: the category radar and ten tests read it, and a view would be
+-- computed for each of them (DECISIONLOG.md "Intermediate tables read many times").
+{{ config(materialized='table') }}
+
 with
 
 human_sessions as (

@@ -48,6 +48,15 @@ def test_double_11_runs_warmup_first_wave_burst_big_day_tail_and_slump(calendar)
     assert calendar.hour_curve(ordinary)[1] < 0.05
 
 
+def test_a_day_after_the_calendar_has_no_promotion(calendar):
+    # An order placed late on 2025-12-31 and paid after midnight asks for 2026-01-01, past
+    # the simulated days (seen at scale large): no promotion, not an IndexError.
+    last = _day(calendar, "2025-12-31")
+    assert len(calendar.promotion) == last + 1  # 2025-12-31 is the last simulated day
+    assert calendar.stage(last + 1) is None
+    assert calendar.stage(last + 30) is None
+
+
 def test_every_year_has_its_festivals_live_streams_and_fission(calendar):
     names = [c.name for c in calendar.campaigns]
     for year in (2024, 2025):

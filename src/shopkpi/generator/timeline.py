@@ -193,6 +193,10 @@ class Calendar:
         return None
 
     def stage(self, day: int) -> str | None:
+        """The promotion stage of simulated day ``day``; None after the last simulated day
+        (an order placed late on the last day can be paid after midnight)."""
+        if not 0 <= day < len(self.promotion):
+            return None
         promotion = self.promotion[day]
         return promotion[1] if promotion else None
 

@@ -13,7 +13,8 @@ import subprocess
 import duckdb
 import pytest
 
-from conftest import BIN, ROOT, _env, copy_warehouse, query
+from conftest import copy_warehouse, query, run_dbt
+from shopkpi.build import PRODUCTION_EXCLUDES
 
 pytestmark = pytest.mark.integration
 
@@ -22,26 +23,14 @@ ITEMS_UNIQUE = "unique_fct_order_items_order_item_id"
 
 
 def _test(db, name: str, scope: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            str(BIN / "dbt"),
-            "test",
-            "--no-use-colors",
-            "--select",
-            name,
-            "--exclude-resource-type",
-            "unit_test",
-            "--vars",
-            f"{{test_scope: {scope}}}",
-            "--target-path",
-            str(db.parent / "target"),
-            "--log-path",
-            str(db.parent / "logs"),
-        ],
-        cwd=ROOT,
-        env=_env(db),
-        capture_output=True,
-        text=True,
+    return run_dbt(
+        db,
+        "test",
+        "--select",
+        name,
+        *PRODUCTION_EXCLUDES,
+        "--vars",
+        f"{{test_scope: {scope}}}",
         check=False,
     )
 

@@ -251,3 +251,63 @@ def test_a_step_reports_its_own_peak_memory_not_the_bench_s(tmp_path):
             tmp_path / "fails.log",
             tmp_path,
         )
+
+
+def test_a_script_out_of_memory_is_recorded_not_fatal(tmp_path):
+    """pandas and Polars run with their address space capped: one that cannot fit stops
+    with a memory error, which the bench records as the step's result and goes on."""
+    capped = dict(os.environ, SHOPKPI_BENCH_ADDRESS_SPACE=str(512 * 2**20))
+    result = bench.run_step(
+        bench.SIDE_BY_SIDE,
+        bench.PANDAS,
+        [sys.executable, "-c", "b = bytearray(2 * 2**30)"],
+        capped,
+        tmp_path / "pandas.log",
+        tmp_path,
+        may_fail=True,
+    )
+    assert result["status"] == "failed"
+    assert result["note"] == "failed (exit 1): MemoryError"
+    # The same step without the cap fits.
+    fits = bench.run_step(
+        bench.SIDE_BY_SIDE,
+        bench.PANDAS,
+        [sys.executable, "-c", "b = bytearray(2 * 2**30)"],
+        dict(os.environ),
+        tmp_path / "fits.log",
+        tmp_path,
+        may_fail=True,
+    )
+    assert fits["status"] == "ok" and fits["note"] == ""
+
+    # Its ratios say which script failed instead of "not measured".
+    measurement = _measurement("large", 4.0)
+    for step in measurement["steps"]:
+        if step["step"] == bench.PANDAS:
+            step.update(status="failed", seconds=None, note=result["note"])
+    verdicts = {r["ratio"]: r for r in bench.ratios(measurement)}
+    assert verdicts["pandas ÷ dbt (time)"]["value"] is None
+    assert verdicts["pandas ÷ dbt (time)"]["verdict"] == (
+        "pandas script failed (its note says why)"
+    )
+    assert verdicts["dbt RSS ÷ pandas RSS"]["verdict"].startswith("pandas script failed")
+    assert verdicts["Polars ÷ dbt (time)"]["verdict"] == ""
+    assert "failed (exit 1): MemoryError" in bench.render_markdown([measurement])
+
+
+@pytest.mark.parametrize("script", ["kpis_pandas.py", "kpis_polars.py"])
+def test_the_in_memory_scripts_run_under_the_bench_s_memory_cap(script, demo_parquet, tmp_path):
+    """The cap the bench puts on pandas and Polars (a share of the machine's memory) leaves
+    room for what they reserve but do not use: the demo runs under it."""
+    cap = int(bench._memory_bytes() * bench.SCRIPT_MEMORY_SHARE)
+    result = bench.run_step(
+        bench.SIDE_BY_SIDE,
+        script,
+        [sys.executable, str(ROOT / "bench" / script), str(demo_parquet), str(tmp_path / "out")],
+        dict(os.environ, SHOPKPI_BENCH_ADDRESS_SPACE=str(cap)),
+        tmp_path / "script.log",
+        ROOT,
+        may_fail=True,
+    )
+    assert result["status"] == "ok", result["note"]
+    assert len(read_kpis(tmp_path / "out")) == len(KPIS)

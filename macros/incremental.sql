@@ -65,23 +65,45 @@
     {{ return("cast('" ~ newest ~ "' as date)") }}
 {%- endmacro %}
 
-{#- True for a raw timestamp or date text dated on or after window_start, with a day of
-    slack (an offset may move a time across midnight in shop time). Compared as ISO text, so
-    no row is parsed; text without an ISO date is not in the window: its rule
+{#- True for a loaded row (alias `loaded`, the model's own table) whose typed shop date is on
+    or after the day before window_start: the late-arrival window with a day of slack. A
+    row whose time did not parse has no date and is not in the window: its rule
     (unparseable_timestamp) cannot change once checked, and it was checked when it arrived
-    (raw_row_is_new). -#}
-{% macro raw_dated_on_or_after(raw_column, window_start) -%}
-    left(trim(cast({{ raw_column }} as {{ dbt.type_string() }})), 10)
-    >= cast({{ window_start }} - 1 as {{ dbt.type_string() }})
+    (raw_row_is_new). A row dated in the future is inside the window. -#}
+{% macro loaded_dated_on_or_after(column, window_start) -%}
+    cast({{ column }} as date) >= {{ window_start }} - 1
 {%- endmacro %}
 
-{#- The raw rows an incremental run of a checked base table re-processes: the rows meeting
-    any of `reasons` (SQL conditions over the raw columns, alias raw_rows: the late-arrival
-    window, a parent key in its window, ...), and every other row of their keys, so that
-    the duplicate rules rank a key's rows over all of them. Each reason is its own filtered
-    scan (a plain filter or semi-join); the rows are then picked by key in one semi-join.
-    In a full build: every row. -#}
-{% macro late_window_rows(source_relation, key_columns, reasons) -%}
+{#- True for a loaded row held as orphan_reference or parent_quarantined: its parent may
+    have arrived (or been kept) since, so every run re-checks it. -#}
+{% macro loaded_row_awaits_parent() -%}
+    loaded.dq_rule in ('orphan_reference', 'parent_quarantined')
+{%- endmacro %}
+
+{#- True for a loaded row whose parent key (`column`) has a row in the parent's base table
+    (`parent`, already updated in the same run) dated in the late-arrival window or with
+    no date (a parent row whose time did not parse is quarantined, and its children with
+    it): a parent arriving late, or changing its rule, re-checks its children. -#}
+{% macro loaded_parent_in_window(column, parent, parent_key, parent_date, window_start) -%}
+    loaded.{{ column }} in (
+        select window_parents.{{ parent_key }}
+        from {{ parent }} as window_parents
+        where
+            {{ loaded_dated_on_or_after('window_parents.' ~ parent_date, window_start) }}
+            or window_parents.{{ parent_date }} is null
+    )
+{%- endmacro %}
+
+{#- The raw rows an incremental run of a checked base table re-processes: the raw rows it
+    does not hold yet (raw_row_is_new), the rows it holds meeting any of `loaded_reasons`
+    (conditions over its own table, alias `loaded`: dated in the late-arrival window,
+    awaiting a parent, a parent in the window), and every other raw row of their keys, so
+    that the duplicate rules rank a key's rows over all of them. The reasons read the
+    model's own typed table, not the raw text: each is one cheap filtered scan of it, and
+    the loaded rows they pick are found in the raw table by their position (file, line).
+    The keys are then matched in one semi-join over the raw table. In a full build: every
+    row. -#}
+{% macro late_window_rows(source_relation, key_columns, loaded_reasons) -%}
     {%- set key_parts = [] -%}
     {%- for column in key_columns -%}
         {%- do key_parts.append(
@@ -94,14 +116,22 @@
     from {{ source_relation }} as raw_rows
     {%- if loads_incrementally() %}
     where {{ row_key }} in (
-        {%- for reason in reasons %}
         select {{ row_key }}
         from {{ source_relation }} as raw_rows
-        where {{ reason }}
-        {%- if not loop.last %}
+        where {{ raw_row_is_new() }}
         union all
-        {%- endif %}
-        {%- endfor %}
+        select {{ row_key }}
+        from {{ source_relation }} as raw_rows
+        where (raw_rows._source_file, raw_rows._source_line) in (
+            {%- for reason in loaded_reasons %}
+            select loaded.dq_source_file, loaded.dq_source_line
+            from {{ this }} as loaded
+            where {{ reason }}
+            {%- if not loop.last %}
+            union all
+            {%- endif %}
+            {%- endfor %}
+        )
     )
     {%- endif %}
 {%- endmacro %}
@@ -116,29 +146,6 @@
             where loaded.dq_source_file = raw_rows._source_file
         ),
         true
-    )
-{%- endmacro %}
-
-{#- True for a raw row the model's table holds as orphan_reference or parent_quarantined:
-    its parent may have arrived (or been kept) since, so every run re-checks it. -#}
-{% macro raw_row_awaits_parent() -%}
-    exists (
-        select 1
-        from {{ this }} as loaded
-        where
-            loaded.dq_rule in ('orphan_reference', 'parent_quarantined')
-            and loaded.dq_source_file = raw_rows._source_file
-            and loaded.dq_source_line = raw_rows._source_line
-    )
-{%- endmacro %}
-
-{#- True for a raw row whose customer registered in the late-arrival window: a row of that
-    customer held as an orphan may now have its parent. -#}
-{% macro raw_customer_registered_on_or_after(window_start) -%}
-    {{ clean_text('raw_rows.customer_id') }} in (
-        select {{ clean_text('window_customers.customer_id') }}
-        from {{ source('shop', 'customers') }} as window_customers
-        where {{ raw_dated_on_or_after('window_customers.registered_at', window_start) }}
     )
 {%- endmacro %}
 

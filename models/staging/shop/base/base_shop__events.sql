@@ -15,12 +15,11 @@ with
 
 source as (
     {{ late_window_rows(source('shop', 'events'), ['event_id'], [
-        raw_dated_on_or_after('raw_rows.occurred_at', window_start),
-        raw_row_is_new(),
-        raw_row_awaits_parent(),
-        clean_text('raw_rows.session_id') ~ ' in (select ' ~ clean_text('window_sessions.session_id')
-        ~ ' from ' ~ source('shop', 'sessions') ~ ' as window_sessions where '
-        ~ raw_dated_on_or_after('window_sessions.started_at', window_start) ~ ')',
+        loaded_dated_on_or_after('loaded.occurred_at', window_start),
+        loaded_row_awaits_parent(),
+        loaded_parent_in_window(
+            'session_id', ref('base_shop__sessions'), 'session_id', 'started_at', window_start
+        ),
     ]) }}
 ),
 

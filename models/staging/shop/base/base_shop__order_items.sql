@@ -20,12 +20,10 @@ with
 
 source as (
     {{ late_window_rows(source('shop', 'order_items'), ['order_id', 'line_number'], [
-        clean_text('raw_rows.order_id') ~ ' in (select '
-        ~ clean_text('window_orders.order_id') ~ ' from ' ~ source('shop', 'orders')
-        ~ ' as window_orders where '
-        ~ raw_dated_on_or_after('window_orders.ordered_at', window_start) ~ ')',
-        raw_row_is_new(),
-        raw_row_awaits_parent(),
+        loaded_parent_in_window(
+            'order_id', ref('base_shop__orders'), 'order_id', 'ordered_at', window_start
+        ),
+        loaded_row_awaits_parent(),
     ]) }}
 ),
 

@@ -15,10 +15,11 @@ with
 
 source as (
     {{ late_window_rows(source('shop', 'sessions'), ['session_id'], [
-        raw_dated_on_or_after('raw_rows.started_at', window_start),
-        raw_row_is_new(),
-        raw_row_awaits_parent(),
-        raw_customer_registered_on_or_after(window_start),
+        loaded_dated_on_or_after('loaded.started_at', window_start),
+        loaded_row_awaits_parent(),
+        loaded_parent_in_window(
+            'customer_id', ref('base_shop__customers'), 'customer_id', 'registered_at', window_start
+        ),
     ]) }}
 ),
 

@@ -13,6 +13,7 @@
     unique_key='session_id',
 ) }}
 
+-- depends_on: {{ ref('stg_shop__events') }}
 {%- set window_start = late_window_start('session_date', where=none) %}
 
 with
@@ -27,9 +28,13 @@ sessions as (
 ),
 
 session_events as (
-    select * from {{ ref('int_sessions_summarised_from_events') }}
     {%- if loads_incrementally() %}
-        where session_id in (select sessions.session_id from sessions)
+        {{ summarise_session_events(
+            '(select * from ' ~ ref('stg_shop__events')
+            ~ ' where session_id in (select sessions.session_id from sessions))'
+        ) }}
+    {%- else %}
+        select * from {{ ref('int_sessions_summarised_from_events') }}
     {%- endif %}
 ),
 

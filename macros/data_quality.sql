@@ -72,9 +72,37 @@
     group by {{ key_column }}
 {%- endmacro %}
 
-{#- The raw row as JSON text, for the quarantine's "raw values": every column as delivered
-    (personal ones already masked, and their hashes), without the row's file and line, so
-    two deliveries of the same row have the same raw values. -#}
+{#- The raw row's values, compared by the duplicate rules: every column as delivered
+    (personal ones already masked, and their hashes), without the row's file and line, so two
+    deliveries of the same row have the same raw values. On DuckDB a struct (comparing and
+    sorting a struct is cheaper than writing every row as JSON text: the JSON is written for
+    the quarantined rows only, raw_values_text); elsewhere the JSON text itself. -#}
+{% macro raw_row_values(relation_alias) -%}
+    {{ return(adapter.dispatch('raw_row_values', 'shopkpi')(relation_alias)) }}
+{%- endmacro %}
+
+{% macro default__raw_row_values(relation_alias) -%}
+    {{ raw_row_json(relation_alias) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_row_values(relation_alias) -%}
+    struct_pack(*columns({{ relation_alias }}.* exclude (_source_file, _source_line)))
+{%- endmacro %}
+
+{#- The quarantine's "raw values" text of raw_row_values: the row as JSON. -#}
+{% macro raw_values_text(raw_values) -%}
+    {{ return(adapter.dispatch('raw_values_text', 'shopkpi')(raw_values)) }}
+{%- endmacro %}
+
+{% macro default__raw_values_text(raw_values) -%}
+    {{ raw_values }}
+{%- endmacro %}
+
+{% macro duckdb__raw_values_text(raw_values) -%}
+    cast(to_json({{ raw_values }}) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- The raw row as JSON text, without the row's file and line. -#}
 {% macro raw_row_json(relation_alias) -%}
     {{ return(adapter.dispatch('raw_row_json', 'shopkpi')(relation_alias)) }}
 {%- endmacro %}

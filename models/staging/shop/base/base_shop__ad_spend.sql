@@ -24,7 +24,7 @@ typed as (
         coalesce(source.impressions, 0) as impressions,
         coalesce(source.clicks, 0) as clicks,
         cast(coalesce(source.spend, 0) as decimal(18, 2)) as spend_cny,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -64,7 +64,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['spend_date_raw', 'channel', 'campaign_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

@@ -25,7 +25,7 @@ typed as (
         source.tail_starts_at as tail_starts_at_raw,
         source.ends_at as ends_at_raw,
         cast(source.budget as decimal(18, 2)) as budget_cny,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -72,7 +72,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['campaign_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

@@ -33,7 +33,7 @@ typed as (
         {{ clean_text('source.page') }} as page,
         {{ clean_text('source.product_id') }} as product_id,
         source.dwell_ms,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -89,7 +89,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['event_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

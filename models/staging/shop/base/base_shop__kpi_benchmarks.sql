@@ -29,7 +29,7 @@ typed as (
         {{ clean_text('delivered.period_start_date') }} as period_start_date_raw,
         {{ shop_number('delivered.value') }} as benchmark_value,
         {{ clean_text('delivered.source') }} as benchmark_source,
-        {{ raw_row_json('delivered') }} as dq_raw_values,
+        {{ raw_row_values('delivered') }} as dq_raw_values,
         {{ dq_source_position('delivered') }}
     from delivered
 ),
@@ -85,7 +85,9 @@ final as (
             'kpi_id_raw', 'benchmark_kind_raw', 'period_grain_raw', 'period_start_date_raw'
         ]) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

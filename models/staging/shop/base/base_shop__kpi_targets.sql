@@ -20,7 +20,7 @@ typed as (
         {{ shop_number('source.target') }} as kpi_target,
         source.is_target_per_day,
         {{ clean_text('source.note') }} as note,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -52,7 +52,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['kpi_id_raw', 'slice_value']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

@@ -18,7 +18,7 @@ typed as (
         lower({{ clean_text('source.channel') }}) as channel,
         cast(source.budget as decimal(18, 2)) as budget_cny,
         coalesce(source.is_core_channel, false) as is_core_channel,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -51,7 +51,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['budget_month_raw', 'channel']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

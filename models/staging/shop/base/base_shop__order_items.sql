@@ -35,7 +35,7 @@ typed as (
         source.quantity,
         cast(source.unit_price as decimal(18, 2)) as unit_price_cny,
         cast(coalesce(source.discount_amount, 0) as decimal(18, 2)) as discount_amount_cny,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -89,7 +89,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['order_id', 'line_number']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

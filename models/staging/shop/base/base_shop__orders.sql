@@ -43,7 +43,7 @@ typed as (
         {{ clean_text('source.coupon_code') }} as coupon_code,
         cast(coalesce(source.discount_amount, 0) as decimal(18, 2)) as discount_amount_cny,
         cast(coalesce(source.shipping_fee, 0) as decimal(18, 2)) as shipping_fee_cny,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -111,7 +111,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['order_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

@@ -16,7 +16,7 @@ typed as (
         cast(source.unit_cost as decimal(18, 2)) as unit_cost_cny,
         {{ shop_timestamp('source.launched_at') }} as launched_at,
         source.launched_at as launched_at_raw,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -51,7 +51,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['product_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

@@ -23,7 +23,7 @@ typed as (
         source.refunded_at as refunded_at_raw,
         cast(source.refund_amount as decimal(18, 2)) as refund_amount_cny,
         coalesce(lower({{ clean_text('source.reason') }}), 'unknown') as reason,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -66,7 +66,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['refund_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

@@ -22,7 +22,7 @@ typed as (
         source.rating,
         {{ shop_timestamp('source.reviewed_at') }} as reviewed_at,
         source.reviewed_at as reviewed_at_raw,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -63,7 +63,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['review_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

@@ -42,7 +42,7 @@ typed as (
         coalesce({{ clean_text('source.landing_page') }}, '(none)') as landing_page,
         source.page_load_ms,
         source.is_bot as is_bot_flagged,
-        {{ raw_row_json('source') }} as dq_raw_values,
+        {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
 ),
@@ -105,7 +105,9 @@ final as (
         dq_source_line,
         {{ dq_row_key(['session_id']) }} as dq_row_key,
         -- Raw values are kept only for quarantined rows: clean rows live on in staging.
-        case when dq_rule is not null then dq_raw_values end as dq_raw_values
+        case
+            when dq_rule is not null then {{ raw_values_text('dq_raw_values') }}
+        end as dq_raw_values
     from checked
 )
 

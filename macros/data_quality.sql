@@ -30,18 +30,68 @@
         {{ relation_alias }}.dq_raw_values
 {%- endmacro %}
 
+{#- The rows of `relation_alias` (a CTE of typed raw rows with dq_raw_values and the file
+    position) with dq_key_rank, the row's rank within its key in file order (dq_key_order),
+    and dq_first_raw_values, the raw values of its key's first row. Only the rows of keys
+    delivered more than once go through the window: the others are rank 1 by a hash
+    semi-join, so a big table is not sorted whole (at large the window over every event
+    would not fit on the disk). The keys are compared as text (dq_row_key) to find the
+    repeated ones; the window ranks them by the columns themselves. -#}
+{% macro dq_ranked_by_key(key_columns, relation_alias='typed') -%}
+    {%- set key_text = dq_row_key(key_columns) -%}
+    with
+
+    repeated_keys as (
+        select {{ key_text }} as dq_key
+        from {{ relation_alias }}
+        group by {{ key_text }}
+        having count(*) > 1
+    )
+
+    select
+        {{ relation_alias }}.*,
+        cast(1 as {{ dbt.type_bigint() }}) as dq_key_rank,
+        {{ relation_alias }}.dq_raw_values as dq_first_raw_values
+    from {{ relation_alias }}
+    where {{ key_text }} not in (select repeated_keys.dq_key from repeated_keys)
+    union all
+    select
+        {{ relation_alias }}.*,
+        row_number() over ({{ dq_key_order(key_columns, relation_alias) }}) as dq_key_rank,
+        first_value({{ relation_alias }}.dq_raw_values) over (
+            {{ dq_key_order(key_columns, relation_alias) }}
+        ) as dq_first_raw_values
+    from {{ relation_alias }}
+    where {{ key_text }} in (select repeated_keys.dq_key from repeated_keys)
+{%- endmacro %}
+
 {#- True for every row after the first of its key (rule conflicting_duplicate: checked after
-    duplicate_key, so it catches the later rows whose values differ from the first). -#}
+    duplicate_key, so it catches the later rows whose values differ from the first). Reads
+    dq_ranked_by_key's rank; key_columns name the key it ranked. -#}
 {% macro dq_is_later_row(key_columns, relation_alias='typed') -%}
-    (row_number() over ({{ dq_key_order(key_columns, relation_alias) }}) > 1)
+    ({{ relation_alias }}.dq_key_rank > 1)
 {%- endmacro %}
 
 {#- True for a later row of its key that repeats the first row's values exactly. -#}
 {% macro dq_is_duplicate(key_columns, raw_values_column, relation_alias='typed') -%}
     ({{ dq_is_later_row(key_columns, relation_alias) }}
-    and {{ raw_values_column }} = first_value({{ raw_values_column }}) over (
-        {{ dq_key_order(key_columns, relation_alias) }}
-    ))
+    and {{ raw_values_column }} = {{ relation_alias }}.dq_first_raw_values)
+{%- endmacro %}
+
+{#- The hint that a CTE read by several others is computed where it is read (DuckDB: `not
+    materialized`; `materialize=true`: computed once) rather than as the engine chooses. A
+    base's typed rows are read three times by dq_ranked_by_key; materialised they would be
+    the whole table in memory (19.5 GB at medium), recomputed each reader keeps only the
+    columns it needs. Other engines: no hint. -#}
+{% macro cte_hint(materialize=false) -%}
+    {{ return(adapter.dispatch('cte_hint', 'shopkpi')(materialize)) }}
+{%- endmacro %}
+
+{% macro default__cte_hint(materialize) -%}
+{%- endmacro %}
+
+{% macro duckdb__cte_hint(materialize) -%}
+    {{ 'materialized' if materialize else 'not materialized' }}
 {%- endmacro %}
 
 {#- True when an amount or quantity exceeds its plausibility bound (vars

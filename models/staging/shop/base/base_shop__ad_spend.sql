@@ -15,7 +15,7 @@ campaign_keys as (
     {{ dq_parent_keys(ref('base_shop__campaigns'), 'campaign_id') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ shop_date('source.spend_date') }} as spend_date,
         {{ clean_text('source.spend_date') }} as spend_date_raw,
@@ -27,6 +27,10 @@ typed as (
         {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+ranked as (
+    {{ dq_ranked_by_key(['typed.spend_date_raw', 'typed.channel', 'typed.campaign_id']) }}
 ),
 
 checked as (
@@ -44,7 +48,7 @@ checked as (
             ('orphan_reference', 'typed.campaign_id is not null and campaign_keys.campaign_id is null'),
             ('parent_quarantined', 'not campaign_keys.is_kept'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join channels
         on typed.channel = channels.channel
     left join campaign_keys

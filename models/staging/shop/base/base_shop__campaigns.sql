@@ -10,7 +10,7 @@ channels as (
     select * from {{ ref('channels') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ clean_text('source.campaign_id') }} as campaign_id,
         {{ clean_text('source.campaign_name') }} as campaign_name,
@@ -28,6 +28,10 @@ typed as (
         {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+ranked as (
+    {{ dq_ranked_by_key(['typed.campaign_id']) }}
 ),
 
 checked as (
@@ -51,7 +55,7 @@ checked as (
                 ~ ' or typed.ends_at <= typed.warmup_starts_at'),
             ('unknown_channel', 'channels.channel is null'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join channels
         on typed.channel = channels.channel
 ),

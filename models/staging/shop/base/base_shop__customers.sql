@@ -8,7 +8,7 @@ source as (
     select * from {{ source('shop', 'customers') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ clean_text('source.customer_id') }} as customer_id,
         {{ shop_timestamp('source.registered_at') }} as registered_at,
@@ -28,6 +28,10 @@ typed as (
     from source
 ),
 
+ranked as (
+    {{ dq_ranked_by_key(['typed.customer_id']) }}
+),
+
 checked as (
     select
         typed.*,
@@ -42,7 +46,7 @@ checked as (
                 'typed.birth_year < 1900 or typed.birth_year > extract(year from '
                 ~ dq_reference_time() ~ ')'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
 ),
 
 final as (

@@ -13,7 +13,7 @@
 
 with
 
-source as (
+source as {{ cte_hint(materialize=loads_incrementally()) }} (
     {{ late_window_rows(source('shop', 'events'), ['event_id'], [
         loaded_dated_on_or_after('loaded.occurred_at', window_start),
         loaded_row_awaits_parent(),
@@ -23,7 +23,7 @@ source as (
     ]) }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ clean_text('source.event_id') }} as event_id,
         {{ clean_text('source.session_id') }} as session_id,
@@ -49,6 +49,10 @@ product_keys as (
     {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
 ),
 
+ranked as (
+    {{ dq_ranked_by_key(['typed.event_id']) }}
+),
+
 checked as (
     select
         typed.*,
@@ -68,7 +72,7 @@ checked as (
                 ~ ' or (typed.product_id is not null and product_keys.product_id is null)'),
             ('parent_quarantined', 'not session_keys.is_kept or not product_keys.is_kept'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join session_keys
         on typed.session_id = session_keys.session_id
     left join product_keys

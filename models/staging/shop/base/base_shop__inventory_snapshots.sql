@@ -11,7 +11,7 @@ product_keys as (
     {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ shop_date('source.snapshot_date') }} as snapshot_date,
         {{ clean_text('source.snapshot_date') }} as snapshot_date_raw,
@@ -21,6 +21,10 @@ typed as (
         {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+ranked as (
+    {{ dq_ranked_by_key(['typed.snapshot_date_raw', 'typed.product_id']) }}
 ),
 
 checked as (
@@ -38,7 +42,7 @@ checked as (
             ('orphan_reference', 'product_keys.product_id is null'),
             ('parent_quarantined', 'not product_keys.is_kept'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join product_keys
         on typed.product_id = product_keys.product_id
 ),

@@ -36,7 +36,7 @@ typed as (
 
 -- A period is named by its grain and its first day: a month starts on the 1st, an ISO week
 -- on a Monday, a year on 1 January.
-keyed as (
+keyed as {{ cte_hint() }} (
     select
         *,
         coalesce(
@@ -52,6 +52,13 @@ keyed as (
     from typed
 ),
 
+ranked as (
+    {{ dq_ranked_by_key(
+        ['keyed.kpi_id', 'keyed.benchmark_kind', 'keyed.period_grain', 'keyed.period_key'],
+        'keyed'
+    ) }}
+),
+
 checked as (
     select
         keyed.*,
@@ -65,7 +72,7 @@ checked as (
                 ~ " or '|' || registry.grains || '|' not like '%|' || keyed.period_grain || '|%'"),
             ('unknown_kpi', 'registry.kpi_id is null'),
         ]) }} as dq_rule
-    from keyed
+    from ranked as keyed
     left join registry
         on keyed.kpi_id = registry.kpi_id
 ),

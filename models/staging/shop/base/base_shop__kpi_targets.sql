@@ -12,7 +12,7 @@ registry as (
     select * from {{ ref('kpi_registry') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         lower({{ clean_text('source.kpi_id') }}) as kpi_id,
         {{ clean_text('source.kpi_id') }} as kpi_id_raw,
@@ -25,6 +25,10 @@ typed as (
     from source
 ),
 
+ranked as (
+    {{ dq_ranked_by_key(['typed.kpi_id', 'typed.slice_value']) }}
+),
+
 checked as (
     select
         typed.*,
@@ -35,7 +39,7 @@ checked as (
             ('invalid_value', 'typed.kpi_target is null'),
             ('unknown_kpi', 'registry.kpi_id is null'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join registry
         on typed.kpi_id = registry.kpi_id
 ),

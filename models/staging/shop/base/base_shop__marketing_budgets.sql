@@ -11,7 +11,7 @@ channels as (
     select * from {{ ref('channels') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ shop_date('source.budget_month') }} as budget_month,
         {{ clean_text('source.budget_month') }} as budget_month_raw,
@@ -21,6 +21,10 @@ typed as (
         {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+ranked as (
+    {{ dq_ranked_by_key(['typed.budget_month_raw', 'typed.channel']) }}
 ),
 
 checked as (
@@ -35,7 +39,7 @@ checked as (
             ('invalid_value', 'typed.budget_cny is null or extract(day from typed.budget_month) <> 1'),
             ('unknown_channel', 'channels.channel is null'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join channels
         on typed.channel = channels.channel
 ),

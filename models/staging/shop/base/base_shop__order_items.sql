@@ -18,7 +18,7 @@
 
 with
 
-source as (
+source as {{ cte_hint(materialize=loads_incrementally()) }} (
     {{ late_window_rows(source('shop', 'order_items'), ['order_id', 'line_number'], [
         loaded_parent_in_window(
             'order_id', ref('base_shop__orders'), 'order_id', 'ordered_at', window_start
@@ -27,7 +27,7 @@ source as (
     ]) }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ clean_text('source.order_id') }} as order_id,
         source.line_number,
@@ -51,6 +51,10 @@ product_keys as (
     {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
 ),
 
+ranked as (
+    {{ dq_ranked_by_key(['typed.order_id', 'typed.line_number']) }}
+),
+
 checked as (
     select
         typed.*,
@@ -69,7 +73,7 @@ checked as (
                 'order_keys.order_id is null or product_keys.product_id is null'),
             ('parent_quarantined', 'not order_keys.is_kept or not product_keys.is_kept'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join order_keys
         on typed.order_id = order_keys.order_id
     left join product_keys

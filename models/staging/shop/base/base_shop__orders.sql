@@ -15,7 +15,7 @@
 
 with
 
-source as (
+source as {{ cte_hint(materialize=loads_incrementally()) }} (
     {{ late_window_rows(source('shop', 'orders'), ['order_id'], [
         loaded_dated_on_or_after('loaded.ordered_at', window_start),
         loaded_row_awaits_parent(),
@@ -25,7 +25,7 @@ source as (
     ]) }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ clean_text('source.order_id') }} as order_id,
         {{ clean_text('source.customer_id') }} as customer_id,
@@ -53,6 +53,10 @@ customer_keys as (
         ref('base_shop__customers'), 'customer_id',
         within='select typed.customer_id from typed' if loads_incrementally() else none
     ) }}
+),
+
+ranked as (
+    {{ dq_ranked_by_key(['typed.order_id']) }}
 ),
 
 checked as (
@@ -83,7 +87,7 @@ checked as (
             ('orphan_reference', 'customer_keys.customer_id is null'),
             ('parent_quarantined', 'not customer_keys.is_kept'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join customer_keys
         on typed.customer_id = customer_keys.customer_id
 ),

@@ -6,7 +6,7 @@ source as (
     select * from {{ source('shop', 'products') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ clean_text('source.product_id') }} as product_id,
         {{ clean_text('source.sku') }} as sku,
@@ -19,6 +19,10 @@ typed as (
         {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+ranked as (
+    {{ dq_ranked_by_key(['typed.product_id']) }}
 ),
 
 checked as (
@@ -34,7 +38,7 @@ checked as (
             ('implausible_value',
                 dq_is_implausible(['typed.list_price_cny', 'typed.unit_cost_cny'])),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
 ),
 
 final as (

@@ -14,7 +14,7 @@ product_keys as (
     {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ clean_text('source.refund_id') }} as refund_id,
         {{ clean_text('source.order_id') }} as order_id,
@@ -26,6 +26,10 @@ typed as (
         {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+ranked as (
+    {{ dq_ranked_by_key(['typed.refund_id']) }}
 ),
 
 checked as (
@@ -46,7 +50,7 @@ checked as (
                 ~ ' or (typed.product_id is not null and product_keys.product_id is null)'),
             ('parent_quarantined', 'not order_keys.is_kept or not product_keys.is_kept'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join order_keys
         on typed.order_id = order_keys.order_id
     left join product_keys

@@ -14,7 +14,7 @@ product_keys as (
     {{ dq_parent_keys(ref('base_shop__products'), 'product_id') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ clean_text('source.review_id') }} as review_id,
         {{ clean_text('source.order_id') }} as order_id,
@@ -25,6 +25,10 @@ typed as (
         {{ raw_row_values('source') }} as dq_raw_values,
         {{ dq_source_position('source') }}
     from source
+),
+
+ranked as (
+    {{ dq_ranked_by_key(['typed.review_id']) }}
 ),
 
 checked as (
@@ -44,7 +48,7 @@ checked as (
                 'order_keys.order_id is null or product_keys.product_id is null'),
             ('parent_quarantined', 'not order_keys.is_kept or not product_keys.is_kept'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join order_keys
         on typed.order_id = order_keys.order_id
     left join product_keys

@@ -13,7 +13,7 @@
 
 with
 
-source as (
+source as {{ cte_hint(materialize=loads_incrementally()) }} (
     {{ late_window_rows(source('shop', 'sessions'), ['session_id'], [
         loaded_dated_on_or_after('loaded.started_at', window_start),
         loaded_row_awaits_parent(),
@@ -27,7 +27,7 @@ channels as (
     select * from {{ ref('channels') }}
 ),
 
-typed as (
+typed as {{ cte_hint() }} (
     select
         {{ clean_text('source.session_id') }} as session_id,
         {{ clean_text('source.visitor_id') }} as visitor_id,
@@ -58,6 +58,10 @@ campaign_keys as (
     {{ dq_parent_keys(ref('base_shop__campaigns'), 'campaign_id') }}
 ),
 
+ranked as (
+    {{ dq_ranked_by_key(['typed.session_id']) }}
+),
+
 checked as (
     select
         typed.*,
@@ -77,7 +81,7 @@ checked as (
                 ~ ' or (typed.campaign_id is not null and campaign_keys.campaign_id is null)'),
             ('parent_quarantined', 'not customer_keys.is_kept or not campaign_keys.is_kept'),
         ]) }} as dq_rule
-    from typed
+    from ranked as typed
     left join channels
         on typed.channel = channels.channel
     left join customer_keys

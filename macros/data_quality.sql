@@ -21,7 +21,7 @@
 {%- endmacro %}
 
 {#- Rows of one key in file order: the first row delivered is the one kept. Rows without a
-    file position (unit-test fixtures) fall back to their raw text. -#}
+    file position (unit-test fixtures) fall back to their raw values. -#}
 {% macro dq_key_order(key_columns, relation_alias='typed') -%}
     partition by {{ key_columns | join(', ') }}
     order by

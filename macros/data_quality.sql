@@ -67,15 +67,15 @@
 
 {#- True for every row after the first of its key (rule conflicting_duplicate: checked after
     duplicate_key, so it catches the later rows whose values differ from the first). Reads
-    dq_ranked_by_key's rank; key_columns name the key it ranked. -#}
-{% macro dq_is_later_row(key_columns, relation_alias='typed') -%}
+    the rank dq_ranked_by_key gave the rows of `relation_alias`. -#}
+{% macro dq_is_later_row(relation_alias='typed') -%}
     ({{ relation_alias }}.dq_key_rank > 1)
 {%- endmacro %}
 
 {#- True for a later row of its key that repeats the first row's values exactly. -#}
-{% macro dq_is_duplicate(key_columns, raw_values_column, relation_alias='typed') -%}
-    ({{ dq_is_later_row(key_columns, relation_alias) }}
-    and {{ raw_values_column }} = {{ relation_alias }}.dq_first_raw_values)
+{% macro dq_is_duplicate(relation_alias='typed') -%}
+    ({{ dq_is_later_row(relation_alias) }}
+    and {{ relation_alias }}.dq_raw_values = {{ relation_alias }}.dq_first_raw_values)
 {%- endmacro %}
 
 {#- The hint that a CTE read by several others is computed where it is read (DuckDB: `not

@@ -149,10 +149,10 @@ def run_step(
         max_rss_kib, seconds, code = measured.read_text().split()
     except (OSError, ValueError):
         max_rss_kib, seconds, code = "0", "0", "-1"
-    if int(code) != 0 and not may_fail:
+    failed = int(code) != 0
+    if failed and not may_fail:
         sys.stderr.write(log.read_text()[-4000:])
         raise BenchError(f"bench: step '{step}' failed (log: {log})")
-    failed = int(code) != 0
     if failed:
         print(f"bench: step '{step}' failed, recorded (log: {log})", flush=True)
     return {
@@ -374,7 +374,8 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
     generate["output_mib"] = _size_mib(raw)
     generate["note"] = "parquet written"
     steps.append(generate)
-    in_place_only = scale in IN_PLACE_ONLY_SCALES and has_in_place_load(shopkpi, env)
+    can_read_in_place = has_in_place_load(shopkpi, env)
+    in_place_only = scale in IN_PLACE_ONLY_SCALES and can_read_in_place
     if in_place_only:
         steps.append(
             skipped(
@@ -389,7 +390,7 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
         load["note"] = "warehouse after loading"
         steps.append(load)
     in_place_db = None
-    if has_in_place_load(shopkpi, env):
+    if can_read_in_place:
         in_place_db = work / "in_place.duckdb"
         in_place = step(
             PIPELINE,
@@ -499,18 +500,18 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
     steps.append(daily)
     bench_dir = root / "bench"
     outputs = work / "kpis"
+    # (step, output folder, script, holds everything in memory)
     scripts = (
-        (DUCKDB_SQL, "duckdb", bench_dir / "kpis_duckdb.py"),
-        (PANDAS, "pandas", bench_dir / "kpis_pandas.py"),
-        (POLARS, "polars", bench_dir / "kpis_polars.py"),
+        (DUCKDB_SQL, "duckdb", bench_dir / "kpis_duckdb.py", False),
+        (PANDAS, "pandas", bench_dir / "kpis_pandas.py", True),
+        (POLARS, "polars", bench_dir / "kpis_polars.py", True),
     )
     # pandas and Polars hold everything in memory: each may address SCRIPT_MEMORY_SHARE of
     # the machine, and one that cannot fit is recorded as failed (its memory error) rather
     # than stopping the bench. The DuckDB script has the profile's memory_limit and spills.
     capped = dict(env, SHOPKPI_BENCH_ADDRESS_SPACE=str(int(_memory_bytes() * SCRIPT_MEMORY_SHARE)))
     compared = []
-    for name, folder, script in scripts:
-        in_memory = script.name != "kpis_duckdb.py"
+    for name, folder, script, in_memory in scripts:
         result = step(
             SIDE_BY_SIDE,
             name,

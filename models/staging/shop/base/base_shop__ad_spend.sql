@@ -38,8 +38,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.spend_date_raw is null or typed.channel is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.spend_date_raw', 'typed.channel', 'typed.campaign_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.spend_date_raw', 'typed.channel', 'typed.campaign_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp', 'typed.spend_date is null'),
             ('future_timestamp', 'typed.spend_date > cast(' ~ dq_reference_time() ~ ' as date)'),
             ('negative_amount', 'typed.spend_cny < 0 or typed.impressions < 0 or typed.clicks < 0'),

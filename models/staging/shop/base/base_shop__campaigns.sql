@@ -39,8 +39,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.campaign_id is null or typed.channel is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.campaign_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.campaign_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp',
                 is_unparseable('typed.warmup_starts_at_raw', 'typed.warmup_starts_at')
                 ~ ' or ' ~ is_unparseable('typed.burst_starts_at_raw', 'typed.burst_starts_at')

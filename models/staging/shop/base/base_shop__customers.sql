@@ -37,8 +37,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.customer_id is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.customer_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.customer_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp',
                 is_unparseable('typed.registered_at_raw', 'typed.registered_at')),
             ('future_timestamp', 'typed.registered_at > ' ~ dq_reference_time()),

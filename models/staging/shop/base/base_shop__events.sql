@@ -58,8 +58,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.event_id is null or typed.session_id is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.event_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.event_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp',
                 is_unparseable('typed.occurred_at_raw', 'typed.occurred_at')
                 ~ ' or typed.occurred_at is null'),

@@ -32,8 +32,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.snapshot_date_raw is null or typed.product_id is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.snapshot_date_raw', 'typed.product_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.snapshot_date_raw', 'typed.product_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp', 'typed.snapshot_date is null'),
             ('future_timestamp',
                 'typed.snapshot_date > cast(' ~ dq_reference_time() ~ ' as date)'),

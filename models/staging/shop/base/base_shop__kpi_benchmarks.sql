@@ -64,8 +64,8 @@ checked as (
         keyed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'keyed.kpi_id is null or keyed.benchmark_kind is null'),
-            ('duplicate_key', dq_is_duplicate(['keyed.kpi_id', 'keyed.benchmark_kind', 'keyed.period_grain', 'keyed.period_key'], 'keyed.dq_raw_values', 'keyed')),
-            ('conflicting_duplicate', dq_is_later_row(['keyed.kpi_id', 'keyed.benchmark_kind', 'keyed.period_grain', 'keyed.period_key'], 'keyed')),
+            ('duplicate_key', dq_is_duplicate('keyed')),
+            ('conflicting_duplicate', dq_is_later_row('keyed')),
             ('unparseable_timestamp', is_unparseable('keyed.period_start_date_raw', 'keyed.period_start_date')),
             ('invalid_value', "keyed.benchmark_kind not in ('industry', 'competitor', 'top_shop')"
                 ~ " or keyed.benchmark_value is null or not keyed.is_period_start"

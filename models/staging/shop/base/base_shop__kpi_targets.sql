@@ -34,8 +34,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.kpi_id is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.kpi_id', 'typed.slice_value'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.kpi_id', 'typed.slice_value'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('invalid_value', 'typed.kpi_target is null'),
             ('unknown_kpi', 'registry.kpi_id is null'),
         ]) }} as dq_rule

@@ -32,8 +32,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.budget_month_raw is null or typed.channel is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.budget_month_raw', 'typed.channel'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.budget_month_raw', 'typed.channel'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp', 'typed.budget_month is null'),
             ('negative_amount', 'typed.budget_cny < 0'),
             ('invalid_value', 'typed.budget_cny is null or extract(day from typed.budget_month) <> 1'),

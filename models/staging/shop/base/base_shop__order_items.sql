@@ -61,8 +61,8 @@ checked as (
         {{ dq_first_broken_rule([
             ('missing_key',
                 'typed.order_id is null or typed.line_number is null or typed.product_id is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.order_id', 'typed.line_number'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.order_id', 'typed.line_number'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('negative_amount',
                 'typed.quantity < 0 or typed.unit_price_cny < 0 or typed.discount_amount_cny < 0'),
             ('implausible_value', dq_is_implausible(

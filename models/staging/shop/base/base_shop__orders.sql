@@ -64,8 +64,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.order_id is null or typed.customer_id is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.order_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.order_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp',
                 is_unparseable('typed.ordered_at_raw', 'typed.ordered_at')
                 ~ ' or ' ~ is_unparseable('typed.paid_at_raw', 'typed.paid_at')

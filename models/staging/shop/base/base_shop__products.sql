@@ -30,8 +30,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.product_id is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.product_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.product_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp', is_unparseable('typed.launched_at_raw', 'typed.launched_at')),
             ('future_timestamp', 'typed.launched_at > ' ~ dq_reference_time()),
             ('negative_amount', 'typed.list_price_cny < 0 or typed.unit_cost_cny < 0'),

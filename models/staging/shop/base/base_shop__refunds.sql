@@ -37,8 +37,8 @@ checked as (
         typed.*,
         {{ dq_first_broken_rule([
             ('missing_key', 'typed.refund_id is null or typed.order_id is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.refund_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.refund_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp',
                 is_unparseable('typed.refunded_at_raw', 'typed.refunded_at')
                 ~ ' or typed.refunded_at is null'),

@@ -37,8 +37,8 @@ checked as (
         {{ dq_first_broken_rule([
             ('missing_key',
                 'typed.review_id is null or typed.order_id is null or typed.product_id is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.review_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.review_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp',
                 is_unparseable('typed.reviewed_at_raw', 'typed.reviewed_at')
                 ~ ' or typed.reviewed_at is null'),

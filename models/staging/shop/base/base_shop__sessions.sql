@@ -68,8 +68,8 @@ checked as (
         {{ dq_first_broken_rule([
             ('missing_key',
                 'typed.session_id is null or typed.visitor_id is null or typed.channel is null'),
-            ('duplicate_key', dq_is_duplicate(['typed.session_id'], 'typed.dq_raw_values')),
-            ('conflicting_duplicate', dq_is_later_row(['typed.session_id'])),
+            ('duplicate_key', dq_is_duplicate()),
+            ('conflicting_duplicate', dq_is_later_row()),
             ('unparseable_timestamp',
                 is_unparseable('typed.started_at_raw', 'typed.started_at')
                 ~ ' or typed.started_at is null'),

@@ -215,7 +215,7 @@ bench: $(INSTALL_STAMP) ## Benchmark BENCH_SCALES (demo,small,medium): steps, db
 	$(BIN)/python -m shopkpi.bench --scales $(BENCH_SCALES) --seed $(SEED)
 
 bench-large: $(INSTALL_STAMP) ## The same benchmark at scale large (~10M orders; hours, needs disk)
-	$(BIN)/python -m shopkpi.bench --scales large --seed $(SEED)
+	$(BIN)/python -m shopkpi.bench --scales large --seed $(SEED) --resume
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf target logs build warehouse/*.duckdb warehouse/.*.build-* $(REPORTS)/build $(REPORTS)/.evidence

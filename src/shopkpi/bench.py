@@ -20,12 +20,19 @@ Every step runs in its own process so its peak resident memory can be read (``os
 Each scale's measurements go to ``bench/measurements/<scale>.json``; ``bench/results.md``
 and ``bench/results.csv`` are rendered from every scale measured so far (a scale not run
 keeps its last measurement), with the machine they ran on.
+
+A scale's run keeps a journal of the steps it finished (``build/bench/<scale>/journal.json``).
+With ``--resume`` (``make bench-large`` always resumes) a run that stopped part-way (a
+machine restart, a job limit) keeps those steps and starts at the first one not finished,
+provided the project's code, the seed and DuckDB's threads and memory_limit are the same;
+otherwise it says why and starts over. The results name the steps kept from an earlier run.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import io
 import json
 import os
@@ -33,6 +40,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -229,9 +237,23 @@ def last_order_day(raw: Path) -> str:
 BUILD_FLAGS = ("--no-use-colors", *PRODUCTION_EXCLUDES)
 
 
-def incremental_steps(splitter, raw: Path, work: Path, env: dict, step):
+# The daily load's rehearsal, in order; resumed only as a whole.
+INCREMENTAL_STEPS = (
+    "load-raw (days before the last)",
+    "dbt build (days before the last)",
+    "load-raw (with the last day)",
+    DBT_INCREMENTAL,
+)
+
+
+def incremental_steps(splitter, raw: Path, work: Path, env: dict, step, journal: Journal):
     """The daily load rehearsed on its own warehouse: the days before the last order day
-    loaded and built, then the last day's parts added, loaded and built incrementally."""
+    loaded and built, then the last day's parts added, loaded and built incrementally. A
+    resumed run keeps the rehearsal only when all of it finished; else it starts it again."""
+    if all(journal.steps.get(name) for name in INCREMENTAL_STEPS):
+        return [step(PIPELINE, name, []) for name in INCREMENTAL_STEPS]
+    journal.forget(list(INCREMENTAL_STEPS))
+    shutil.rmtree(work, ignore_errors=True)
     split_raw_days, add_day_parts = splitter
     shopkpi, dbt = _bins()
     day = last_order_day(raw)
@@ -241,32 +263,43 @@ def incremental_steps(splitter, raw: Path, work: Path, env: dict, step):
     db = work / "daily.duckdb"
     daily_env = dict(env, SHOPKPI_DB=str(db))
     paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
-    out = []
-    for name, command in (
-        ("load-raw (days before the last)", [shopkpi, "load-raw", "--dir", str(daily_raw)]),
-        ("dbt build (days before the last)", [dbt, "build", *BUILD_FLAGS, *paths]),
-    ):
-        done = step(PIPELINE, name, command, daily_env)
-        done["note"] = f"preparing the one-day incremental build of {day}"
-        out.append(done)
+    preparing = f"preparing the one-day incremental build of {day}"
+    out = [
+        step(
+            PIPELINE,
+            INCREMENTAL_STEPS[0],
+            [shopkpi, "load-raw", "--dir", str(daily_raw)],
+            daily_env,
+            note=preparing,
+        ),
+        step(
+            PIPELINE,
+            INCREMENTAL_STEPS[1],
+            [dbt, "build", *BUILD_FLAGS, *paths],
+            daily_env,
+            note=preparing,
+        ),
+    ]
     add_day_parts(work / "day", daily_raw)
-    load = step(
-        PIPELINE,
-        "load-raw (with the last day)",
-        [shopkpi, "load-raw", "--dir", str(daily_raw)],
-        daily_env,
+    out.append(
+        step(
+            PIPELINE,
+            INCREMENTAL_STEPS[2],
+            [shopkpi, "load-raw", "--dir", str(daily_raw)],
+            daily_env,
+            note=f"the folder with {day}'s parts added",
+        )
     )
-    load["note"] = f"the folder with {day}'s parts added"
-    out.append(load)
-    build = step(
-        PIPELINE,
-        DBT_INCREMENTAL,
-        [dbt, "build", *BUILD_FLAGS, "--vars", build_vars(None, daily=True), *paths],
-        daily_env,
+    out.append(
+        step(
+            PIPELINE,
+            DBT_INCREMENTAL,
+            [dbt, "build", *BUILD_FLAGS, "--vars", build_vars(None, daily=True), *paths],
+            daily_env,
+            output=db,
+            note=f"{day} and late rows of the days before, incremental models",
+        )
     )
-    build["note"] = f"{day} and late rows of the days before, incremental models"
-    build["output_mib"] = _size_mib(db)
-    out.append(build)
     return out
 
 
@@ -321,12 +354,135 @@ def _dbt_own_seconds(target: Path) -> float:
     return round(results["elapsed_time"], 2)
 
 
-def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
-    """Run every step at ``scale``; return its measurements."""
+# What a scale's measurements depend on in the project: its models, macros, seeds, code and
+# the bench's scripts; not the results the bench writes, nor this driver (a fix to how the
+# results are written keeps a long run resumable).
+FINGERPRINTED = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "pyproject.toml",
+    "models",
+    "macros",
+    "seeds",
+    "src",
+)
+FINGERPRINTED_BENCH = ("*.py", "*.sql")
+NOT_FINGERPRINTED = ("src/shopkpi/bench.py",)
+
+
+def code_fingerprint(root: Path) -> str:
+    """A hash of the project files the measurements depend on (names and contents)."""
+    files: list[Path] = []
+    for name in FINGERPRINTED:
+        path = root / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files += [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    for pattern in FINGERPRINTED_BENCH:
+        files += (root / "bench").glob(pattern)
+    files = [p for p in files if p.relative_to(root).as_posix() not in NOT_FINGERPRINTED]
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def git_commit(root: Path) -> str | None:
+    """The project's git commit (short), when it is a git checkout."""
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+class Journal:
+    """The steps a scale's run has finished, written after each one, so that a run that
+    stops part-way can resume at the first step not finished (``--resume``)."""
+
+    def __init__(self, path: Path, identity: dict, steps: dict[str, dict], started: dict):
+        self.path, self.identity, self.started = path, identity, started
+        self.steps = steps  # step name -> its finished result
+        self.kept: list[str] = []  # steps taken from an earlier run
+
+    @classmethod
+    def open(cls, work: Path, identity: dict, resume: bool) -> Journal:
+        """The journal of ``work``. Resuming keeps the folder and the finished steps when the
+        earlier run had the same identity; otherwise the folder is emptied."""
+        path = work / "journal.json"
+        if resume and path.is_file():
+            earlier = json.loads(path.read_text())
+            if earlier.get("identity") == identity:
+                print(
+                    f"bench: {identity['scale']}: resuming: {len(earlier['steps'])} step(s) "
+                    f"finished in the run started {earlier['started']['at']} are kept "
+                    f"(remove {work} to start over)",
+                    flush=True,
+                )
+                return cls(path, identity, earlier["steps"], earlier["started"])
+            changed = sorted(
+                key
+                for key in identity.keys() | earlier.get("identity", {}).keys()
+                if identity.get(key) != earlier.get("identity", {}).get(key)
+            )
+            print(
+                f"bench: {identity['scale']}: not resuming: the earlier run differs in "
+                f"{', '.join(changed)}; starting over",
+                flush=True,
+            )
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        started = {
+            "at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "load_average": round(os.getloadavg()[0], 1),
+        }
+        journal = cls(path, identity, {}, started)
+        journal.save()
+        return journal
+
+    def get(self, step: str) -> dict | None:
+        """A step finished in an earlier run, marked as kept; None when it must run."""
+        done = self.steps.get(step)
+        if done is not None and step not in self.kept:
+            self.kept.append(step)
+        return done
+
+    def record(self, result: dict) -> dict:
+        self.steps[result["step"]] = result
+        self.save()
+        return result
+
+    def forget(self, names: list[str]) -> None:
+        for name in names:
+            self.steps.pop(name, None)
+            if name in self.kept:
+                self.kept.remove(name)
+        self.save()
+
+    def save(self) -> None:
+        state = {"identity": self.identity, "started": self.started, "steps": self.steps}
+        self.path.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n")
+
+
+def bench_scale(scale: str, seed: int, root: Path, work_root: Path, resume: bool = False) -> dict:
+    """Run every step at ``scale`` (with ``resume``, from the first step an earlier run of
+    the same code did not finish); return its measurements."""
     work = work_root / scale
-    load_average = round(os.getloadavg()[0], 1)
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    threads = os.environ.get("SHOPKPI_THREADS", "2")
+    memory_limit = os.environ.get("SHOPKPI_MEMORY_LIMIT", "")
+    identity = {
+        "scale": scale,
+        "seed": seed,
+        "code": code_fingerprint(root),
+        "threads": threads,
+        "memory_limit": memory_limit,
+    }
+    journal = Journal.open(work, identity, resume)
     raw, db = work / "raw", work / "bench.duckdb"
     bin_dir = Path(sys.executable).parent
     python, shopkpi, dbt = sys.executable, str(bin_dir / "shopkpi"), str(bin_dir / "dbt")
@@ -341,7 +497,7 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
     target = work / "target"
     dbt_paths = ["--target-path", str(target), "--log-path", str(work / "logs")]
     logs = work / "logs"
-    logs.mkdir()
+    logs.mkdir(exist_ok=True)
 
     def step(
         section: str,
@@ -349,31 +505,47 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
         command: list[str],
         step_env: dict | None = None,
         may_fail: bool = False,
+        output: Path | None = None,
+        note: str = "",
     ) -> dict:
+        """Run one step (or keep it from the earlier run being resumed) and journal it:
+        ``output`` is measured after it, ``note`` describes it (a failure is appended)."""
+        done = journal.get(name)
+        if done is not None:
+            print(f"bench: {scale}: {name}: kept from the earlier run", flush=True)
+            return done
         log = logs / (name.replace(" ", "_").replace("/", "_") + ".log")
         print(f"bench: {scale}: {name} ...", flush=True)
-        return run_step(section, name, command, step_env or env, log, root, may_fail)
+        result = run_step(section, name, command, step_env or env, log, root, may_fail)
+        if output is not None:
+            result["output_mib"] = _size_mib(output)
+        if result["status"] == "ok":
+            result["note"] = note
+        elif note:
+            result["note"] = f"{note}: {result['note']}"
+        return journal.record(result)
 
     steps: list[dict] = []
-    generate = step(
-        PIPELINE,
-        GENERATE,
-        [
-            shopkpi,
-            "generate",
-            "--scale",
-            scale,
-            "--seed",
-            str(seed),
-            "--format",
-            "parquet",
-            "--out",
-            str(raw),
-        ],
+    steps.append(
+        step(
+            PIPELINE,
+            GENERATE,
+            [
+                shopkpi,
+                "generate",
+                "--scale",
+                scale,
+                "--seed",
+                str(seed),
+                "--format",
+                "parquet",
+                "--out",
+                str(raw),
+            ],
+            output=raw,
+            note="parquet written",
+        )
     )
-    generate["output_mib"] = _size_mib(raw)
-    generate["note"] = "parquet written"
-    steps.append(generate)
     can_read_in_place = has_in_place_load(shopkpi, env)
     in_place_only = scale in IN_PLACE_ONLY_SCALES and can_read_in_place
     if in_place_only:
@@ -385,34 +557,45 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
             )
         )
     else:
-        load = step(PIPELINE, LOAD, [shopkpi, "load-raw", "--dir", str(raw)])
-        load["output_mib"] = _size_mib(db)
-        load["note"] = "warehouse after loading"
-        steps.append(load)
+        steps.append(
+            step(
+                PIPELINE,
+                LOAD,
+                [shopkpi, "load-raw", "--dir", str(raw)],
+                output=db,
+                note="warehouse after loading",
+            )
+        )
     in_place_db = None
     if can_read_in_place:
         in_place_db = work / "in_place.duckdb"
-        in_place = step(
-            PIPELINE,
-            LOAD_IN_PLACE,
-            [shopkpi, "load-raw", "--in-place", "--dir", str(raw)],
-            dict(env, SHOPKPI_DB=str(in_place_db)),
+        steps.append(
+            step(
+                PIPELINE,
+                LOAD_IN_PLACE,
+                [shopkpi, "load-raw", "--in-place", "--dir", str(raw)],
+                dict(env, SHOPKPI_DB=str(in_place_db)),
+                output=in_place_db,
+                note="warehouse reading the parquet folder",
+            )
         )
-        in_place["output_mib"] = _size_mib(in_place_db)
-        in_place["note"] = "warehouse reading the parquet folder"
-        steps.append(in_place)
     else:
         steps.append(skipped(PIPELINE, LOAD_IN_PLACE, "shopkpi load-raw has no --in-place"))
     if in_place_only:
         # One warehouse, reading the parquet: the full build, the gate and the KPI runs.
         db = in_place_db
         env = dict(env, SHOPKPI_DB=str(db))
-    build = step(PIPELINE, DBT_BUILD, [dbt, "build", *BUILD_FLAGS, *dbt_paths])
-    build["output_mib"] = _size_mib(db)
-    build["note"] = "warehouse file after the build" + (
-        ", reading the parquet in place" if in_place_only else ""
+    # --full-refresh: a build resumed after stopping part-way rebuilds every model too.
+    steps.append(
+        step(
+            PIPELINE,
+            DBT_BUILD,
+            [dbt, "build", "--full-refresh", *BUILD_FLAGS, *dbt_paths],
+            output=db,
+            note="warehouse file after the build"
+            + (", reading the parquet in place" if in_place_only else ""),
+        )
     )
-    steps.append(build)
     splitter = raw_day_split()
     if in_place_only:
         steps.append(
@@ -432,7 +615,7 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
             )
         )
     else:
-        steps += incremental_steps(splitter, raw, work / "incremental", env, step)
+        steps += incremental_steps(splitter, raw, work / "incremental", env, step, journal)
     steps.append(
         step(
             PIPELINE,
@@ -451,32 +634,35 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
     kpi_env = dict(env, SHOPKPI_DB=str(kpi_db))
     kpi_paths = ["--target-path", str(kpi_target), "--log-path", str(work / "logs")]
     if in_place_db is not None:
-        seeds = step(
-            SIDE_BY_SIDE,
-            "dbt seed (in-place warehouse)",
-            [dbt, "seed", "--no-use-colors", *kpi_paths],
-            kpi_env,
+        steps.append(
+            step(
+                SIDE_BY_SIDE,
+                "dbt seed (in-place warehouse)",
+                [dbt, "seed", "--no-use-colors", *kpi_paths],
+                kpi_env,
+                note="preparation: the seeds the KPI models read",
+            )
         )
-        seeds["note"] = "preparation: the seeds the KPI models read"
-        steps.append(seeds)
-    startup = step(
-        SIDE_BY_SIDE,
-        DBT_STARTUP,
-        [dbt, "run", "--no-use-colors", "--select", "none_such_model", *kpi_paths],
-        kpi_env,
-    )
-    startup["note"] = "parse, connect, no model"
-    steps.append(startup)
-    selection = [f"+{mart}" for mart in KPI_MARTS]
-    kpis = step(
-        SIDE_BY_SIDE,
-        DBT_KPIS,
-        [dbt, "run", "--no-use-colors", "--full-refresh", "--select", *selection, *kpi_paths],
-        kpi_env,
-    )
-    kpis["note"] = f"the models the four KPI marts need, {source_note}"
-    steps.append(kpis)
     steps.append(
+        step(
+            SIDE_BY_SIDE,
+            DBT_STARTUP,
+            [dbt, "run", "--no-use-colors", "--select", "none_such_model", *kpi_paths],
+            kpi_env,
+            note="parse, connect, no model",
+        )
+    )
+    selection = [f"+{mart}" for mart in KPI_MARTS]
+    steps.append(
+        step(
+            SIDE_BY_SIDE,
+            DBT_KPIS,
+            [dbt, "run", "--no-use-colors", "--full-refresh", "--select", *selection, *kpi_paths],
+            kpi_env,
+            note=f"the models the four KPI marts need, {source_note}",
+        )
+    )
+    own = journal.get(DBT_KPIS_OWN) or journal.record(
         {
             "section": SIDE_BY_SIDE,
             "step": DBT_KPIS_OWN,
@@ -487,17 +673,19 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
             "note": "dbt's elapsed time of the run in run_results.json (no start-up)",
         }
     )
+    steps.append(own)
     # The same selection run again without --full-refresh: the incrementally loaded models
     # re-process their late-arrival window (no new rows arrive), the others rebuild. What
     # the KPI models cost where a daily load keeps the checked bases and facts up to date.
-    daily = step(
-        SIDE_BY_SIDE,
-        DBT_KPIS_DAILY,
-        [dbt, "run", "--no-use-colors", "--select", *selection, *kpi_paths],
-        kpi_env,
+    steps.append(
+        step(
+            SIDE_BY_SIDE,
+            DBT_KPIS_DAILY,
+            [dbt, "run", "--no-use-colors", "--select", *selection, *kpi_paths],
+            kpi_env,
+            note="after the run above: bases and facts re-process their late-arrival window",
+        )
     )
-    daily["note"] = "after the run above: bases and facts re-process their late-arrival window"
-    steps.append(daily)
     bench_dir = root / "bench"
     outputs = work / "kpis"
     # (step, output folder, script, holds everything in memory)
@@ -518,12 +706,10 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
             [python, str(script), str(raw), str(outputs / folder)],
             capped if in_memory else env,
             may_fail=in_memory,
+            note=f"bench/{script.name} on the parquet",
         )
         if result["status"] == "ok":
-            result["note"] = f"bench/{script.name} on the parquet"
             compared.append((name, folder))
-        else:
-            result["note"] = f"bench/{script.name}: {result['note']}"
         steps.append(result)
 
     reference = mart_kpis(kpi_db)
@@ -551,12 +737,15 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path) -> dict:
         "scale": scale,
         "seed": seed,
         "rows": rows,
-        "threads": os.environ.get("SHOPKPI_THREADS", "2"),
-        "memory_limit": os.environ.get("SHOPKPI_MEMORY_LIMIT", ""),
+        "threads": threads,
+        "memory_limit": memory_limit,
         "machine": machine(),
+        "commit": git_commit(root),
         # The machine's 1-minute load average when the scale started: figures taken on a
         # busy machine are slower than the machine can do.
-        "load_average": load_average,
+        "load_average": journal.started["load_average"],
+        # Steps taken from an earlier run of the same code (--resume), in run order.
+        "resumed": journal.kept,
         "steps": steps,
     }
 
@@ -740,9 +929,17 @@ def render_markdown(measurements: list[dict]) -> str:
                 if measurement.get("load_average") is not None
                 else ""
             )
+            + (f"; commit `{measurement['commit']}`" if measurement.get("commit") else "")
             + ".",
             "",
         ]
+        if measurement.get("resumed"):
+            lines += [
+                "Resumed: "
+                + ", ".join(measurement["resumed"])
+                + " ran in an earlier run of the same code, which stopped part-way.",
+                "",
+            ]
         for section, title in ((PIPELINE, "Pipeline"), (SIDE_BY_SIDE, "Side by side")):
             lines += [
                 f"### {title}",
@@ -815,6 +1012,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--results-dir", type=Path, default=None, help="default <project>/bench")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep the steps an earlier run of the same code finished; start at the next",
+    )
     args = parser.parse_args(argv)
     scales = parse_scales(args.scales)
     root = project_dir()
@@ -825,7 +1027,9 @@ def main(argv: list[str] | None = None) -> int:
     measurements = []
     try:
         for scale in scales:
-            measurements.append(bench_scale(scale, args.seed, root, root / "build" / "bench"))
+            measurements.append(
+                bench_scale(scale, args.seed, root, root / "build" / "bench", args.resume)
+            )
             write_results(results_dir, measurements[-1:])
     except BenchError as error:
         print(error, file=sys.stderr)

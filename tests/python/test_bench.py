@@ -200,11 +200,12 @@ def test_the_incremental_rehearsal_adds_the_last_order_day(demo_parquet, tmp_pat
     def add(day_dir, raw):
         calls.append(("add", raw.name))
 
-    def step(section, name, command, env):
+    def step(section, name, command, env, **described):
         calls.append((name, command[1], env["SHOPKPI_DB"].endswith("daily.duckdb")))
-        return _step(section, name, 1.0, 100)
+        return _step(section, name, 1.0, 100, note=described["note"])
 
-    steps = bench.incremental_steps((split, add), demo_parquet, tmp_path / "inc", {}, step)
+    journal = bench.Journal.open(tmp_path / "demo", _identity(scale="demo"), resume=False)
+    steps = bench.incremental_steps((split, add), demo_parquet, tmp_path / "inc", {}, step, journal)
     assert calls == [
         ("split", last_day),
         ("load-raw (days before the last)", "load-raw", True),
@@ -214,6 +215,7 @@ def test_the_incremental_rehearsal_adds_the_last_order_day(demo_parquet, tmp_pat
         (bench.DBT_INCREMENTAL, "build", True),
     ]
     assert [s["step"] for s in steps][-1] == bench.DBT_INCREMENTAL
+    assert steps[0]["note"] == f"preparing the one-day incremental build of {last_day}"
 
 
 def test_a_step_reports_its_own_peak_memory_not_the_bench_s(tmp_path):
@@ -311,3 +313,98 @@ def test_the_in_memory_scripts_run_under_the_bench_s_memory_cap(script, demo_par
     )
     assert result["status"] == "ok", result["note"]
     assert len(read_kpis(tmp_path / "out")) == len(KPIS)
+
+
+# --------------------------------------------------------------------------- resuming
+
+
+def _identity(**changes) -> dict:
+    return {"scale": "large", "seed": 42, "code": "abc", "threads": "2", "memory_limit": "8GB"} | (
+        changes
+    )
+
+
+def test_a_resumed_run_keeps_the_steps_an_earlier_run_of_the_same_code_finished(tmp_path):
+    work = tmp_path / "large"
+    first = bench.Journal.open(work, _identity(), resume=True)
+    (work / "raw").mkdir()
+    first.record(_step(bench.PIPELINE, bench.GENERATE, 10.0, 800, output=37.5))
+
+    again = bench.Journal.open(work, _identity(), resume=True)
+    assert (work / "raw").is_dir(), "the earlier run's folder is kept"
+    assert again.get(bench.GENERATE)["seconds"] == 10.0
+    assert again.get(bench.DBT_BUILD) is None, "an unfinished step runs again"
+    assert again.kept == [bench.GENERATE]
+    assert again.started == first.started, "the load average is the first start's"
+
+
+@pytest.mark.parametrize(
+    ("resume", "identity", "said"),
+    [
+        (False, _identity(), None),
+        (True, _identity(code="def"), "differs in code"),
+        (True, _identity(memory_limit="4GB", seed=7), "differs in memory_limit, seed"),
+    ],
+)
+def test_a_run_starts_over_without_resume_or_when_the_code_or_caps_changed(
+    tmp_path, capsys, resume, identity, said
+):
+    work = tmp_path / "large"
+    bench.Journal.open(work, _identity(), resume=True).record(
+        _step(bench.PIPELINE, bench.GENERATE, 10.0, 800)
+    )
+    (work / "raw").mkdir()
+    capsys.readouterr()
+    journal = bench.Journal.open(work, identity, resume=resume)
+    assert journal.get(bench.GENERATE) is None and journal.kept == []
+    assert not (work / "raw").exists(), "starting over empties the folder"
+    out = capsys.readouterr().out
+    assert (said in out) if said else "not resuming" not in out
+
+
+def test_the_daily_rehearsal_is_kept_only_when_all_of_it_finished(tmp_path):
+    work = tmp_path / "medium"
+    journal = bench.Journal.open(work, _identity(scale="medium"), resume=True)
+    for name in bench.INCREMENTAL_STEPS[:2]:
+        journal.record(_step(bench.PIPELINE, name, 5.0, 100))
+    ran = []
+
+    def step(section, name, command, *args, **kwargs):
+        ran.append(name)
+        return journal.record(_step(section, name, 1.0, 100))
+
+    def split(raw, day, before, day_folder):
+        before.mkdir(parents=True)
+
+    def add(day_folder, daily_raw):
+        pass
+
+    raw = tmp_path / "raw"
+    (raw / "orders").mkdir(parents=True)
+    duckdb.sql(
+        "copy (select '2025-12-31 10:00:00' as ordered_at) to '%s'" % (raw / "orders.parquet")
+    )
+    bench.incremental_steps((split, add), raw, work / "incremental", {}, step, journal)
+    assert ran == list(bench.INCREMENTAL_STEPS), "a part-finished rehearsal runs again whole"
+
+    ran.clear()
+    kept = bench.incremental_steps(
+        (split, add), raw, work / "incremental", {}, lambda *a, **k: journal.get(a[1]), journal
+    )
+    assert ran == [] and [s["step"] for s in kept] == list(bench.INCREMENTAL_STEPS)
+
+
+def test_the_code_fingerprint_follows_the_models_not_the_results(tmp_path):
+    for name in ("models", "macros", "src", "bench/measurements"):
+        (tmp_path / name).mkdir(parents=True)
+    (tmp_path / "dbt_project.yml").write_text("name: x\n")
+    (tmp_path / "models" / "a.sql").write_text("select 1\n")
+    (tmp_path / "bench" / "kpis.sql").write_text("select 2\n")
+    before = bench.code_fingerprint(tmp_path)
+    (tmp_path / "bench" / "results.md").write_text("new figures\n")
+    (tmp_path / "bench" / "measurements" / "large.json").write_text("{}\n")
+    (tmp_path / "src" / "shopkpi").mkdir()
+    (tmp_path / "src" / "shopkpi" / "bench.py").write_text("# the driver\n")
+    assert bench.code_fingerprint(tmp_path) == before
+    (tmp_path / "models" / "a.sql").write_text("select 3\n")
+    assert bench.code_fingerprint(tmp_path) != before

@@ -46,6 +46,8 @@ SPARK_DIR := build/spark
 export SHOPKPI_SPARK_DIR ?= $(CURDIR)/$(SPARK_DIR)
 SPARK_STAMP = $(VENV)/.installed-spark
 SEED ?= 42
+# make test-python: pytest workers, one per core (tests/python/conftest.py keeps them apart).
+PYTEST_WORKERS ?= auto
 # make bench: the scales to run (medium takes a while: BENCH_SCALES=demo,small for a quick run).
 BENCH_SCALES ?= demo,small,medium
 DBT := $(BIN)/dbt
@@ -59,7 +61,8 @@ GX_ASSETS_STAMP := $(GX_ASSETS)/node_modules/.installed
 # "Evidence offline"); sources and build then need no network at all.
 REPORTS := reports
 REPORTS_STAMP := $(REPORTS)/node_modules/.installed
-DATA_DOCS := build/quality/gx/uncommitted/data_docs/local_site
+# The quality gate's Data Docs, under its run folder (SHOPKPI_QUALITY_DIR, else build/quality).
+DATA_DOCS := $(or $(SHOPKPI_QUALITY_DIR),build/quality)/gx/uncommitted/data_docs/local_site
 REPORTS_PORT ?= 3000
 EVIDENCE := ./node_modules/.bin/evidence
 
@@ -192,7 +195,7 @@ test-dbt: $(INSTALL_STAMP) ## dbt build (seeds, models, schema, unit and singula
 	SHOPKPI_DB=build/test/demo.duckdb $(DBT) build --no-use-colors
 
 test-python: $(INSTALL_STAMP) $(GX_ASSETS_STAMP) $(REPORTS_STAMP) browser-deps ## pytest: generator, loader, contract, dirty-data and file-based builds
-	$(BIN)/pytest -q --durations=25 || { status=$$?; if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$status; }
+	$(BIN)/pytest -q --durations=25 -n $(PYTEST_WORKERS) || { status=$$?; if [ $$status -eq 5 ]; then echo "pytest: no tests collected"; exit 0; fi; exit $$status; }
 
 lint: $(INSTALL_STAMP) ## ruff (Python) and SQLFluff (SQL models, macros, tests)
 	$(BIN)/ruff check src tests models bench

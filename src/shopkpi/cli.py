@@ -317,7 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     quality.add_argument("--db", default=None, help=DB_HELP)
     quality.add_argument(
-        "--workdir", default=None, help="run folder for GX output (default build/quality)"
+        "--workdir",
+        default=None,
+        help="run folder for GX output (default $SHOPKPI_QUALITY_DIR, else build/quality)",
     )
     quality.add_argument("--no-docs", action="store_true", help="skip building the Data Docs")
     quality.add_argument(

@@ -51,6 +51,8 @@ def manifest_catalogs(manifest: Path) -> set[str]:
 
 def _environment(project: Path, db: Path) -> dict[str, str]:
     env = dict(os.environ)
+    # mf reads the project's own target folder only: dbt must write the manifest there.
+    env.pop("DBT_TARGET_PATH", None)
     env.setdefault("DBT_PROFILES_DIR", str(project))
     env.update(
         DBT_PROJECT_DIR=str(project),

@@ -16,10 +16,20 @@ warehouses, each in its own folder under pytest's temporary directory:
 They are shared by every test file: a test reads them and never writes to them (a test
 that changes a warehouse works on ``copy_warehouse``). Tests using one are marked
 ``integration`` (``pytest -m "not integration"`` builds nothing).
+
+``make test-python`` runs the tests on every core (pytest-xdist, ``-n``). Each worker builds
+the warehouses its tests use, and writes dbt's target and logs and the quality gate's
+folder in a folder of its own (``DBT_TARGET_PATH``, ``DBT_LOG_PATH``,
+``SHOPKPI_QUALITY_DIR``), so that no two workers write the same file in the project. What
+is written into the project itself is built once, under a lock the workers share, by the
+first worker that needs it, and read by the others (``shared_once``): the report site in
+``reports/`` and what the browser saw there.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -53,10 +63,59 @@ WAREHOUSES = (
 )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """On a pytest-xdist worker, dbt's target and logs and the gate's run folder go to a
+    folder of the worker's own: every dbt and shopkpi command a test starts inherits them."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return
+    import tempfile
+
+    own = Path(tempfile.mkdtemp(prefix=f"shopkpi-tests-{worker}-"))
+    os.environ["DBT_TARGET_PATH"] = str(own / "target")
+    os.environ["DBT_LOG_PATH"] = str(own / "logs")
+    os.environ["SHOPKPI_QUALITY_DIR"] = str(own / "quality")
+    # A worker's main module has neither a spec nor a file. pyspark (the spark extra), which
+    # Great Expectations imports when it is installed, takes such a process for a doctest
+    # run and exits; the worker's main module is given a file name, as a script has.
+    main = sys.modules["__main__"]
+    if getattr(main, "__spec__", None) is None and not hasattr(main, "__file__"):
+        main.__file__ = f"<pytest-xdist worker {worker}>"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if set(WAREHOUSES) & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.integration)
+
+
+def _shared_folder(tmp_path_factory) -> Path:
+    """A folder every worker of this pytest run sees (the parent of the workers' own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def project_lock(tmp_path_factory, name: str):
+    """Held by one worker at a time: for work that writes a file in the project."""
+    with (_shared_folder(tmp_path_factory) / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def shared_once(tmp_path_factory, name: str, build):
+    """``build()``'s JSON-able result, built by the first worker that asks for it (under
+    ``project_lock``) and read by the others: for what is built into the project itself."""
+    with project_lock(tmp_path_factory, name):
+        done = _shared_folder(tmp_path_factory) / f"{name}.json"
+        if done.is_file():
+            return json.loads(done.read_text(encoding="utf-8"))
+        result = build()
+        done.write_text(json.dumps(result), encoding="utf-8")
+        return result
 
 
 # --------------------------------------------------------------------------- building
@@ -313,18 +372,25 @@ def no_repeat_warehouse(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def report_site(published_demo, tmp_path_factory):
+def report_site(tmp_path_factory, request):
     """The report site built with no network from a copy of the published demo on which the
-    quality gate ran (report_site.py): a ``Site`` with the build folder and the warehouse."""
-    from report_site import build_site
+    quality gate ran (report_site.py): a ``Site`` with the build folder and the warehouse.
+    Built once per run, into ``reports/``, by the first worker that needs it."""
+    from report_site import Site, build_site
 
-    return build_site(published_demo, tmp_path_factory.mktemp("report_site"))
+    def build() -> dict:
+        published = request.getfixturevalue("published_demo")
+        site = build_site(published, tmp_path_factory.mktemp("report_site"))
+        return {"root": str(site.root), "db": str(site.db), "seconds": site.seconds}
+
+    built = shared_once(tmp_path_factory, "report_site", build)
+    return Site(Path(built["root"]), Path(built["db"]), built["seconds"])
 
 
 @pytest.fixture(scope="session")
-def site_browser(report_site) -> dict:
+def site_browser(report_site, tmp_path_factory) -> dict:
     """What Chromium saw on every page in both languages and in every page interaction:
     ``{"pages": {address: seen}, "interactions": {name: seen}}`` (report_site_browser.py)."""
     from report_site import browse_site
 
-    return browse_site(report_site)
+    return shared_once(tmp_path_factory, "site_browser", lambda: browse_site(report_site))

@@ -1,7 +1,8 @@
 """Where dbt built a model in a warehouse file: the gate names models, never schemas.
 
-The relation comes from dbt's manifest (``target/manifest.json`` of the project, written by
-every dbt command) when it names one the warehouse holds: its schema and alias, without the
+The relation comes from dbt's manifest (``target/manifest.json`` of the project, or of
+``$DBT_TARGET_PATH`` as dbt reads it, written by every dbt command) when it names one the
+warehouse holds: its schema and alias, without the
 database part, which dbt-duckdb names after the file and which a copied or renamed
 warehouse does not have (see macros/relations.sql). Without a manifest, or when the
 manifest's relation is not in this file (a build with another ``--target-path``), the model
@@ -11,6 +12,7 @@ is looked up by name among the warehouse's tables and views.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -28,11 +30,17 @@ def relation_name(schema: str, name: str) -> str:
     return f"{quote_identifier(schema)}.{quote_identifier(name)}"
 
 
+def target_dir() -> Path:
+    """dbt's target folder: ``$DBT_TARGET_PATH`` (relative to the project, as dbt takes it)
+    when set, else the project's ``target``."""
+    return project_dir() / os.environ.get("DBT_TARGET_PATH", "target")
+
+
 def manifest_relations(manifest_path: Path | None = None) -> dict[str, tuple[str, str]]:
     """Model (seed, snapshot) name -> (schema, relation name) from dbt's manifest; empty
     when there is no manifest."""
     if manifest_path is None:
-        manifest_path = project_dir() / "target" / "manifest.json"
+        manifest_path = target_dir() / "manifest.json"
     if not manifest_path.is_file():
         return {}
     nodes = json.loads(manifest_path.read_text(encoding="utf-8")).get("nodes", {})

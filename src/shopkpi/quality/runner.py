@@ -24,6 +24,7 @@ import contextlib
 import datetime as dt
 import json
 import math
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -47,8 +48,10 @@ ENGINES = ("duckdb", "pandas")
 
 
 def default_workdir() -> Path:
-    """Where runs write their GX working copy, results and Data Docs: build/quality."""
-    return project_dir() / "build" / "quality"
+    """Where runs write their GX working copy, results and Data Docs: $SHOPKPI_QUALITY_DIR
+    when set (runs side by side, each in its own folder), else the project's build/quality."""
+    named = os.environ.get("SHOPKPI_QUALITY_DIR")
+    return Path(named) if named else project_dir() / "build" / "quality"
 
 
 RESULTS_DDL = f"""

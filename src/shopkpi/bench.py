@@ -370,16 +370,28 @@ FINGERPRINTED_BENCH = ("*.py", "*.sql")
 NOT_FINGERPRINTED = ("src/shopkpi/bench.py",)
 
 
-def code_fingerprint(root: Path) -> str:
+# What the generated parquet depends on: a run whose project code changed but not these
+# keeps its generated folder.
+GENERATOR_FILES = ("src/shopkpi/generator", "src/shopkpi/contract.py")
+
+
+def generator_fingerprint(root: Path) -> str:
+    """A hash of the generator's files (names and contents)."""
+    return code_fingerprint(root, GENERATOR_FILES, ())
+
+
+def code_fingerprint(
+    root: Path, names: tuple[str, ...] = FINGERPRINTED, bench_patterns=FINGERPRINTED_BENCH
+) -> str:
     """A hash of the project files the measurements depend on (names and contents)."""
     files: list[Path] = []
-    for name in FINGERPRINTED:
+    for name in names:
         path = root / name
         if path.is_file():
             files.append(path)
         elif path.is_dir():
             files += [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    for pattern in FINGERPRINTED_BENCH:
+    for pattern in bench_patterns:
         files += (root / "bench").glob(pattern)
     files = [p for p in files if p.relative_to(root).as_posix() not in NOT_FINGERPRINTED]
     digest = hashlib.sha256()
@@ -430,6 +442,25 @@ class Journal:
                 for key in identity.keys() | earlier.get("identity", {}).keys()
                 if identity.get(key) != earlier.get("identity", {}).get(key)
             )
+            generated = earlier["steps"].get(GENERATE)
+            if changed == ["code"] and generated and generated["status"] == "ok":
+                # Only the project's code changed, not the generator: the parquet stands.
+                print(
+                    f"bench: {identity['scale']}: the project's code changed since the run "
+                    f"started {earlier['started']['at']}: its generated parquet is kept (the "
+                    "generator is the same), every other step runs again",
+                    flush=True,
+                )
+                for entry in work.iterdir():
+                    if entry.name in ("raw", "journal.json"):
+                        continue
+                    if entry.is_dir():
+                        shutil.rmtree(entry)
+                    else:
+                        entry.unlink()
+                journal = cls(path, identity, {GENERATE: generated}, earlier["started"])
+                journal.save()
+                return journal
             print(
                 f"bench: {identity['scale']}: not resuming: the earlier run differs in "
                 f"{', '.join(changed)}; starting over",
@@ -479,6 +510,7 @@ def bench_scale(scale: str, seed: int, root: Path, work_root: Path, resume: bool
         "scale": scale,
         "seed": seed,
         "code": code_fingerprint(root),
+        "generator": generator_fingerprint(root),
         "threads": threads,
         "memory_limit": memory_limit,
     }

@@ -319,9 +319,14 @@ def test_the_in_memory_scripts_run_under_the_bench_s_memory_cap(script, demo_par
 
 
 def _identity(**changes) -> dict:
-    return {"scale": "large", "seed": 42, "code": "abc", "threads": "2", "memory_limit": "8GB"} | (
-        changes
-    )
+    return {
+        "scale": "large",
+        "seed": 42,
+        "code": "abc",
+        "generator": "gen",
+        "threads": "2",
+        "memory_limit": "8GB",
+    } | changes
 
 
 def test_a_resumed_run_keeps_the_steps_an_earlier_run_of_the_same_code_finished(tmp_path):
@@ -342,7 +347,7 @@ def test_a_resumed_run_keeps_the_steps_an_earlier_run_of_the_same_code_finished(
     ("resume", "identity", "said"),
     [
         (False, _identity(), None),
-        (True, _identity(code="def"), "differs in code"),
+        (True, _identity(code="def", generator="new"), "differs in code, generator"),
         (True, _identity(memory_limit="4GB", seed=7), "differs in memory_limit, seed"),
     ],
 )
@@ -408,3 +413,41 @@ def test_the_code_fingerprint_follows_the_models_not_the_results(tmp_path):
     assert bench.code_fingerprint(tmp_path) == before
     (tmp_path / "models" / "a.sql").write_text("select 3\n")
     assert bench.code_fingerprint(tmp_path) != before
+
+
+@pytest.mark.parametrize(
+    ("identity", "kept"),
+    [(_identity(code="def"), True), (_identity(code="def", generator="new"), False)],
+)
+def test_a_code_change_keeps_the_generated_parquet_when_the_generator_is_the_same(
+    tmp_path, capsys, identity, kept
+):
+    work = tmp_path / "large"
+    first = bench.Journal.open(work, _identity(), resume=True)
+    first.record(_step(bench.PIPELINE, bench.GENERATE, 4000.0, 600, output=4500.0))
+    first.record(_step(bench.PIPELINE, bench.DBT_BUILD, 10.0, 800))
+    (work / "raw").mkdir()
+    (work / "in_place.duckdb").write_text("warehouse")
+    capsys.readouterr()
+    journal = bench.Journal.open(work, identity, resume=True)
+    assert journal.get(bench.DBT_BUILD) is None, "a step after generate runs again"
+    assert not (work / "in_place.duckdb").exists()
+    if kept:
+        assert journal.get(bench.GENERATE)["seconds"] == 4000.0
+        assert (work / "raw").is_dir()
+        assert "generated parquet is kept" in capsys.readouterr().out
+        assert bench.Journal.open(work, identity, resume=True).get(bench.GENERATE)
+    else:
+        assert journal.get(bench.GENERATE) is None and not (work / "raw").exists()
+
+
+def test_the_generator_fingerprint_follows_the_generator_only(tmp_path):
+    (tmp_path / "src" / "shopkpi" / "generator").mkdir(parents=True)
+    (tmp_path / "src" / "shopkpi" / "contract.py").write_text("TABLES = {}\n")
+    (tmp_path / "src" / "shopkpi" / "generator" / "orders.py").write_text("A = 1\n")
+    (tmp_path / "src" / "shopkpi" / "build.py").write_text("B = 1\n")
+    before = bench.generator_fingerprint(tmp_path)
+    (tmp_path / "src" / "shopkpi" / "build.py").write_text("B = 2\n")
+    assert bench.generator_fingerprint(tmp_path) == before
+    (tmp_path / "src" / "shopkpi" / "generator" / "orders.py").write_text("A = 2\n")
+    assert bench.generator_fingerprint(tmp_path) != before
